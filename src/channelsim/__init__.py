@@ -1,0 +1,9 @@
+"""channelsim: an agent-based simulator of irregular migration across the English Channel."""
+
+__version__ = "0.1.0"
+
+from .engine import Sim, run  # noqa: E402
+from .results import Results  # noqa: E402
+from .scenario import Scenario, ScenarioError, load  # noqa: E402
+
+__all__ = ["Results", "Scenario", "ScenarioError", "Sim", "__version__", "load", "run"]

@@ -1,0 +1,108 @@
+"""People as a structure of arrays: uid = row, one typed numpy column per attribute.
+
+Columns grow by doubling their capacity, so adding people never copies per person, and the
+daily processes work on `active` (the uids not yet crossed, left or dead) rather than on everyone
+who ever arrived.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+
+class Status(IntEnum):
+    TRAVELLING = 0  # moving between sites (relocation)
+    WAITING = 1  # in a camp at a site, may attempt
+    DETAINED = 2  # held after an interception, released on `release_day`
+    DISPERSED = 3  # transferred to a centre away from the coast, back on `release_day` or never
+    CROSSED = 4  # reached the UK
+    LEFT = 5  # asylum in France, moved on, or stayed away after a transfer
+    DEAD = 6
+
+
+TERMINAL = (Status.CROSSED, Status.LEFT, Status.DEAD)
+N_STATUS = len(Status)
+
+
+class ExitReason(IntEnum):
+    NONE = 0
+    ASYLUM_FRANCE = 1
+    MOVED_ON = 2
+    STAYED_AWAY = 3  # transferred and did not come back
+
+
+# name -> (dtype, initial value). Days are counted from the scenario's start date.
+COLUMNS: dict[str, tuple[type, int | float]] = {
+    "origin": (np.int8, 0),
+    "minor": (np.bool_, False),
+    "arrival_day": (np.int16, 0),
+    "site": (np.int8, 0),
+    "status": (np.int8, Status.WAITING),
+    "attempts": (np.int16, 0),
+    "interceptions": (np.int16, 0),
+    "injuries": (np.int8, 0),
+    "release_day": (np.int16, -1),
+    "exit_day": (np.int16, -1),
+    "exit_reason": (np.int8, ExitReason.NONE),
+    "risk_tolerance": (np.float32, 0.5),
+}
+
+
+class People:
+    """The population of a run. Attribute access (`people.status`) gives a view of live rows."""
+
+    def __init__(self, capacity: int = 1024):
+        self.n = 0
+        self._capacity = max(int(capacity), 16)
+        self._cols = {k: np.full(self._capacity, v, dtype=t) for k, (t, v) in COLUMNS.items()}
+        self.active = np.empty(0, dtype=np.int32)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        cols = self.__dict__.get("_cols")
+        if cols is not None and name in cols:
+            return cols[name][: self.n]
+        raise AttributeError(name)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(c.nbytes for c in self._cols.values()) + self.active.nbytes
+
+    def add(self, count: int, **values: np.ndarray | int | float) -> np.ndarray:
+        """Append `count` people with the given column values; return their uids."""
+        count = int(count)
+        if count <= 0:
+            return np.empty(0, dtype=np.int32)
+        unknown = set(values) - set(self._cols)
+        if unknown:
+            raise KeyError(f"unknown person columns: {sorted(unknown)}")
+        self._reserve(self.n + count)
+        start, stop = self.n, self.n + count
+        for name, value in values.items():
+            self._cols[name][start:stop] = value
+        self.n = stop
+        uids = np.arange(start, stop, dtype=np.int32)
+        self.active = np.concatenate([self.active, uids])
+        return uids
+
+    def _reserve(self, needed: int) -> None:
+        if needed <= self._capacity:
+            return
+        new_capacity = max(needed, 2 * self._capacity)
+        for name, col in self._cols.items():
+            dtype, fill = COLUMNS[name]
+            grown = np.full(new_capacity, fill, dtype=dtype)
+            grown[: self.n] = col[: self.n]
+            self._cols[name] = grown
+        self._capacity = new_capacity
+
+    def drop_finished(self) -> np.ndarray:
+        """Remove people who crossed, left or died from the active index; count them by status."""
+        status = self._cols["status"][self.active]
+        finished = status >= Status.CROSSED
+        self.active = self.active[~finished]
+        return np.bincount(status[finished], minlength=N_STATUS)
+
+    def status_counts(self) -> np.ndarray:
+        return np.bincount(self.status, minlength=N_STATUS)

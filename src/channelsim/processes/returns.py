@@ -1,0 +1,34 @@
+"""Returns: detained people are released, transferred people come back to the coast (or not)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..population import ExitReason, Status
+from .base import Process
+
+
+class Returns(Process):
+    name = "returns"
+    site_results = ("releases", "returns", "stayed_away")
+
+    def step(self, sim) -> None:
+        people, day = sim.people, sim.day
+        active = people.active
+        due = active[people.release_day[active] == day]
+        if len(due) == 0:
+            return
+        status = people.status[due]
+        n_sites = sim.world.n_sites
+        released = due[status == Status.DETAINED]
+        away = people.exit_reason[due] == ExitReason.STAYED_AWAY
+        back = due[(status == Status.DISPERSED) & ~away]
+        gone = due[(status == Status.DISPERSED) & away]
+        for uids in (released, back):
+            people.status[uids] = Status.WAITING
+            people.release_day[uids] = -1
+        people.status[gone] = Status.LEFT
+        people.exit_day[gone] = day
+        sim.rec.site["releases"][day] = np.bincount(people.site[released], minlength=n_sites)
+        sim.rec.site["returns"][day] = np.bincount(people.site[back], minlength=n_sites)
+        sim.rec.site["stayed_away"][day] = np.bincount(people.site[gone], minlength=n_sites)

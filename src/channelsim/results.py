@@ -1,0 +1,214 @@
+"""What a run produces: daily arrays by site and route, the per-person table, and a summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from . import __version__
+from .population import COLUMNS, N_STATUS, ExitReason, Status
+from .scenario import MODES
+
+if TYPE_CHECKING:
+    from .engine import Sim
+    from .world import World
+
+FLOAT_RESULTS = {"p_intercept"}
+# stocks recorded at the end of each day, per site
+SITE_STOCKS = ("waiting", "detained", "dispersed")
+
+
+class Recorder:
+    """Daily arrays, allocated from what the plan's processes declare they write."""
+
+    def __init__(self, world: World, plan):
+        shape_s, shape_r = (world.n_days, world.n_sites), (world.n_days, world.n_routes)
+        names_s = [n for p in plan for n in p.site_results] + list(SITE_STOCKS)
+        names_r = [n for p in plan for n in p.route_results]
+        self.site = {n: np.zeros(shape_s, dtype=np.int32) for n in names_s}
+        self.route = {
+            n: np.zeros(shape_r, dtype=np.float64 if n in FLOAT_RESULTS else np.int32)
+            for n in names_r
+        }
+        self.status = np.zeros((world.n_days, N_STATUS), dtype=np.int64)
+
+    def record_day(self, sim: Sim, ended: np.ndarray) -> None:
+        """Stocks at the end of the day; `ended` counts, by status, who finished today."""
+        people, day, n_sites = sim.people, sim.day, sim.world.n_sites
+        active = people.active
+        status, site = people.status[active], people.site[active]
+        # one bincount over (site, status) pairs gives every per-site stock at once
+        table = np.bincount(site * N_STATUS + status, minlength=n_sites * N_STATUS)
+        table = table.reshape(n_sites, N_STATUS)
+        self.site["waiting"][day] = table[:, Status.WAITING]
+        self.site["detained"][day] = table[:, Status.DETAINED]
+        self.site["dispersed"][day] = table[:, Status.DISPERSED]
+        previous = self.status[day - 1] if day else np.zeros(N_STATUS, dtype=np.int64)
+        self.status[day] = previous + ended
+        self.status[day, : Status.CROSSED] = table.sum(axis=0)[: Status.CROSSED]
+
+
+@dataclass
+class Results:
+    """One run. Arrays are indexed [day, site] or [day, route]; `people` holds one row a person."""
+
+    scenario_name: str
+    scenario_hash: str
+    seed: int
+    version: str
+    dates: np.ndarray
+    site_ids: list[str]
+    route_ids: list[str]
+    route_site: np.ndarray
+    route_mode: np.ndarray
+    officers: np.ndarray
+    site: dict[str, np.ndarray]
+    route: dict[str, np.ndarray]
+    status: np.ndarray
+    people: dict[str, np.ndarray]
+    timings: dict[str, float] = field(default_factory=dict)
+    active_person_days: int = 0
+
+    @classmethod
+    def from_sim(cls, sim: Sim) -> Results:
+        w = sim.world
+        return cls(
+            scenario_name=sim.scenario.name,
+            scenario_hash=sim.scenario.digest(),
+            seed=sim.seed,
+            version=__version__,
+            dates=w.dates,
+            site_ids=w.site_ids,
+            route_ids=w.route_ids,
+            route_site=w.route_site,
+            route_mode=w.route_mode,
+            officers=w.officers,
+            site=sim.rec.site,
+            route=sim.rec.route,
+            status=sim.rec.status,
+            people={k: getattr(sim.people, k).copy() for k in COLUMNS},
+            timings=dict(sim.timings),
+            active_person_days=sim.active_person_days,
+        )
+
+    # ------------------------------------------------------------------ tables
+
+    def daily_sites(self) -> pa.Table:
+        n_days, n_sites = len(self.dates), len(self.site_ids)
+        cols: dict[str, Any] = {
+            "date": np.repeat(self.dates, n_sites),
+            "site": np.tile(np.array(self.site_ids, dtype=object), n_days),
+            "officers": self.officers.ravel(),
+        }
+        cols |= {name: arr.ravel() for name, arr in self.site.items()}
+        for name in ("attempts", "interceptions", "crossings", "deaths", "injuries"):
+            cols[name] = self.by_site(self.route[name]).ravel()
+        return pa.table(cols)
+
+    def daily_routes(self) -> pa.Table:
+        n_days, n_routes = len(self.dates), len(self.route_ids)
+        cols: dict[str, Any] = {
+            "date": np.repeat(self.dates, n_routes),
+            "route": np.tile(np.array(self.route_ids, dtype=object), n_days),
+            "site": np.tile(np.array([self.site_ids[s] for s in self.route_site], dtype=object),
+                            n_days),
+            "mode": np.tile(np.array([MODES[m] for m in self.route_mode], dtype=object), n_days),
+        }
+        cols |= {name: arr.ravel() for name, arr in self.route.items()}
+        return pa.table(cols)
+
+    def people_table(self) -> pa.Table:
+        p = self.people
+        start = self.dates[0]
+        crossed = p["status"] == Status.CROSSED
+        days_to_cross = np.where(crossed, p["exit_day"] - p["arrival_day"], -1)
+        return pa.table({
+            "uid": np.arange(len(p["status"]), dtype=np.int32),
+            "origin_group": p["origin"],
+            "minor": p["minor"],
+            "arrival_date": start + p["arrival_day"].astype("timedelta64[D]"),
+            "site": np.array(self.site_ids, dtype=object)[p["site"]],
+            "status": np.array([s.name.lower() for s in Status], dtype=object)[p["status"]],
+            "exit_reason": np.array([r.name.lower() for r in ExitReason], dtype=object)[
+                p["exit_reason"]
+            ],
+            "attempts": p["attempts"],
+            "interceptions": p["interceptions"],
+            "injuries": p["injuries"],
+            "days_to_cross": days_to_cross.astype(np.int32),
+        })
+
+    def by_site(self, per_route: np.ndarray) -> np.ndarray:
+        """Sum a (days, routes) array into (days, sites)."""
+        out = np.zeros((per_route.shape[0], len(self.site_ids)), dtype=per_route.dtype)
+        np.add.at(out.T, self.route_site, per_route.T)
+        return out
+
+    # ----------------------------------------------------------------- summary
+
+    def summary(self) -> dict[str, Any]:
+        """The run's headline figures: totals by route, site and year, and the scorecard."""
+        r, s = self.route, self.site
+        years = self.dates.astype("datetime64[Y]").astype(int) + 1970
+        crossings = int(r["crossings"].sum())
+        attempts = int(r["attempts"].sum())
+        p = self.people
+        crossed = p["status"] == Status.CROSSED
+        present = s["waiting"]
+        peak_idx = present.argmax(axis=0)
+        by_year = {
+            str(y): int(r["crossings"][years == y].sum()) for y in np.unique(years)
+        }
+        return {
+            "scenario": self.scenario_name,
+            "scenario_hash": self.scenario_hash,
+            "seed": self.seed,
+            "version": self.version,
+            "start": str(self.dates[0]),
+            "end": str(self.dates[-1]),
+            "scorecard": {
+                "arrivals": int(len(p["status"])),
+                "crossings": crossings,
+                "attempts": attempts,
+                "interceptions": int(r["interceptions"].sum()),
+                "people_intercepted": int((p["interceptions"] > 0).sum()),
+                "attempts_per_crossing": attempts / crossings if crossings else None,
+                "deaths": int(r["deaths"].sum()),
+                "injuries": int(r["injuries"].sum()),
+                "detentions": int(s["detentions"].sum()),
+                "transfers": int(s["transfers"].sum()),
+                "exits": int(s["exits"].sum() + s["stayed_away"].sum()),
+                "peak_present": int(present.sum(axis=1).max()) if len(present) else 0,
+                "max_interceptions_per_person": int(p["interceptions"].max(initial=0)),
+                "mean_attempts_per_crosser": float(p["attempts"][crossed].mean())
+                if crossed.any()
+                else None,
+            },
+            "crossings_by_route": dict(zip(self.route_ids, _ints(r["crossings"].sum(0)),
+                                           strict=True)),
+            "crossings_by_mode": dict(zip(MODES, _ints(np.bincount(
+                self.route_mode, weights=r["crossings"].sum(0), minlength=len(MODES))),
+                strict=True)),
+            "crossings_by_site": dict(zip(self.site_ids,
+                                          _ints(self.by_site(r["crossings"]).sum(0)),
+                                          strict=True)),
+            "crossings_by_year": by_year,
+            "attempts_by_site": dict(zip(self.site_ids,
+                                         _ints(self.by_site(r["attempts"]).sum(0)),
+                                         strict=True)),
+            "peak_present_by_site": dict(zip(self.site_ids, _ints(present.max(axis=0)),
+                                             strict=True)),
+            "peak_present_date_by_site": {
+                sid: str(self.dates[i]) for sid, i in zip(self.site_ids, peak_idx, strict=True)
+            },
+            "final_status": {
+                st.name.lower(): int(n) for st, n in zip(Status, self.status[-1], strict=True)
+            },
+        }
+
+
+def _ints(values: np.ndarray) -> list[int]:
+    return [int(v) for v in values]

@@ -1,0 +1,307 @@
+"""Scenario files: TOML data validated by a pydantic schema, with errors a person can act on.
+
+A scenario is pure data. Every error names the file, the dotted key path and what is allowed,
+so `channelsim validate` can tell a user exactly which line to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import tomllib
+import types
+import typing
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+# A value that may change on dates: a number, or {YYYY-MM-DD = value, ...}, each held to the next.
+Schedule = NonNeg | dict[date, NonNeg]
+
+MODES = ("lorry_ferry", "lorry_tunnel", "small_boat")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WarnRelease(Model):
+    """Intercepted people are warned and released on the spot; they may try again tomorrow."""
+
+    type: Literal["warn_release"]
+
+
+class Detain(Model):
+    """Intercepted people are held for `days`, then released at the same site."""
+
+    type: Literal["detain"]
+    days: Annotated[int, Field(ge=1, le=365)]
+
+
+class Transfer(Model):
+    """Intercepted people are bused to a distant centre; some come back after a delay."""
+
+    type: Literal["transfer"]
+    return_probability: Prob
+    return_delay_days: Annotated[float, Field(ge=1.0, le=365.0)]
+
+
+Policy = Annotated[Union[WarnRelease, Detain, Transfer], Field(discriminator="type")]  # noqa: UP007
+
+
+class Site(Model):
+    name: str
+    lat: Annotated[float, Field(ge=40.0, le=60.0)]
+    lon: Annotated[float, Field(ge=-10.0, le=10.0)]
+    officers: Schedule = 0.0
+    policy: Policy = WarnRelease(type="warn_release")
+    initial_people: Annotated[int, Field(ge=0)] = 0
+    arrival_share: NonNeg = 1.0
+
+
+class Interception(Model):
+    """p = 1 - exp(-(base + officers * E / (A + congestion) + infrastructure * I))."""
+
+    base: NonNeg = 0.1
+    officers: NonNeg = 0.0
+    congestion: Annotated[float, Field(gt=0.0)] = 10.0
+    infrastructure: NonNeg = 0.0
+
+
+class Route(Model):
+    site: str
+    mode: Literal["lorry_ferry", "lorry_tunnel", "small_boat"]
+    opportunities: Schedule
+    people_per_opportunity: Schedule = 1.0
+    officer_share: Prob = 1.0
+    infrastructure: Schedule = 0.0
+    interception: Interception = Interception()
+    success: Prob = 1.0
+    injury: Prob = 0.0
+    death: Prob = 0.0
+    sea_viable: Annotated[list[Prob], Field(min_length=12, max_length=12)] = [1.0] * 12
+    weight: NonNeg = 1.0
+
+
+class Arrivals(Model):
+    per_year: dict[int, NonNeg]
+    seasonality: Annotated[list[NonNeg], Field(min_length=12, max_length=12)] = [1.0] * 12
+    origins: dict[Slug, NonNeg] = {"other": 1.0}
+    minor_share: Prob = 0.0
+
+    @model_validator(mode="after")
+    def _positive_weights(self) -> Arrivals:
+        if sum(self.origins.values()) <= 0:
+            raise ValueError("origins: at least one origin group needs a positive share")
+        if sum(self.seasonality) <= 0:
+            raise ValueError("seasonality: at least one month needs a positive weight")
+        return self
+
+
+class Behaviour(Model):
+    attempt_probability: Prob = 0.3
+    risk_tolerance_mean: Prob = 0.5
+
+
+class Exits(Model):
+    """Daily hazard = base + per_failed_attempt * failures + per_month_at_coast * months."""
+
+    base_hazard: Prob = 0.0
+    per_failed_attempt: NonNeg = 0.0
+    per_month_at_coast: NonNeg = 0.0
+    asylum_share: Prob = 0.5
+
+
+class Scenario(Model):
+    name: str
+    description: str = ""
+    start: date
+    end: date
+    arrivals: Arrivals
+    behaviour: Behaviour = Behaviour()
+    exits: Exits = Exits()
+    sites: dict[Slug, Site]
+    routes: dict[Slug, Route]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if (self.end - self.start).days > 30000:
+            raise ValueError("the period is longer than 80 years")
+        if not self.sites:
+            raise ValueError("sites: a scenario needs at least one site")
+        for rid, route in self.routes.items():
+            if route.site not in self.sites:
+                raise ValueError(
+                    f"routes.{rid}.site: no site named '{route.site}'; "
+                    f"defined sites: {', '.join(self.sites)}"
+                )
+        if sum(s.arrival_share for s in self.sites.values()) <= 0:
+            raise ValueError("sites: at least one site needs a positive arrival_share")
+        return self
+
+    def digest(self) -> str:
+        """A short hash of the validated content, recorded with every result."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- loading and errors
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; `problems` are (key path, what is wrong) pairs."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [f"{self.source}: not a valid scenario"]
+        lines += [f"  {key or '(top level)'}: {msg}" for key, msg in self.problems[:12]]
+        if len(self.problems) > 12:
+            lines.append(f"  ... and {len(self.problems) - 12} more")
+        return "\n".join(lines)
+
+
+def bundled_names() -> list[str]:
+    folder = resources.files("channelsim") / "scenarios"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    bundled = Path(str(resources.files("channelsim") / "scenarios" / f"{name_or_path}.toml"))
+    if bundled.is_file():
+        return bundled
+    names = bundled_names()
+    hint = difflib.get_close_matches(str(name_or_path), names, n=1)
+    extra = f" Did you mean '{hint[0]}'?" if hint else ""
+    raise ScenarioError(
+        str(name_or_path),
+        [("", f"no such file or bundled scenario.{extra} Bundled: {', '.join(names)}")],
+    )
+
+
+def load(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, override (`dotted.key=value`) and validate a scenario file or bundled name."""
+    path = resolve_path(name_or_path)
+    source = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, [("", f"malformed TOML: {exc}")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(source, [("", f"cannot read the file: {exc}")]) from None
+    for item in overrides:
+        apply_override(raw, item, source)
+    return from_dict(raw, source)
+
+
+def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(source, [_explain(err) for err in exc.errors()]) from None
+
+
+def apply_override(raw: dict[str, Any], item: str, source: str) -> None:
+    key, sep, text = item.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ScenarioError(source, [("--set", f"'{item}' is not of the form dotted.key=value")])
+    try:
+        value = tomllib.loads(f"v = {text.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = text.strip()  # a bare word is taken as a string
+    node = raw
+    parts = key.split(".")
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ScenarioError(source, [(key, f"--set: '{part}' holds a value, not a table")])
+        node = child
+    node[parts[-1]] = value
+
+
+def _explain(err: dict[str, Any]) -> tuple[str, str]:
+    loc = tuple(err["loc"])
+    path, model = _display_path(loc)
+    kind = err["type"]
+    if kind == "extra_forbidden" and model is not None:
+        allowed = list(model.model_fields)
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        did = f"did you mean '{hint[0]}'? " if hint else ""
+        return path, f"unknown key; {did}allowed: {', '.join(allowed)}"
+    if kind == "missing":
+        return path, "required key is missing"
+    if kind == "union_tag_invalid":
+        return path, f"unknown type; allowed: {', '.join(_policy_tags())}"
+    if kind == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        key, sep, rest = msg.partition(": ")
+        if not path and sep and " " not in key:
+            return key, rest  # a cross-field check names its own key path
+        return path, msg
+    given = err.get("input")
+    shown = f" (got {given!r})" if not isinstance(given, dict | list) else ""
+    return path, f"{err['msg']}{shown}"
+
+
+def _policy_tags() -> list[str]:
+    return [_tag(t) for t in (WarnRelease, Detain, Transfer)]
+
+
+def _display_path(loc: tuple) -> tuple[str, type[BaseModel] | None]:
+    """Walk the schema along a pydantic error location: the user-facing path and the model
+    that holds the last key (to list its allowed keys). Union tags are dropped from the path."""
+    shown: list[str] = []
+    node: Any = Scenario
+    for i, part in enumerate(loc):
+        node = _unwrap(node)
+        last = i == len(loc) - 1
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            shown.append(str(part))
+            if last:
+                return ".".join(shown), node
+            field = node.model_fields.get(str(part))
+            node = field.annotation if field else None
+        elif typing.get_origin(node) is dict:
+            shown.append(str(part))
+            node = typing.get_args(node)[1]
+        elif typing.get_origin(node) in (Union, types.UnionType):
+            options = [_unwrap(a) for a in typing.get_args(node)]
+            tagged = [o for o in options if _tag(o) == part]
+            if tagged:
+                node = tagged[0]
+                continue
+            shown.append(str(part))
+            node = next((o for o in options if typing.get_origin(o) is dict), None)
+        else:
+            shown.append(str(part))
+            node = None
+    parent = _unwrap(node)
+    return ".".join(shown), None if not isinstance(parent, type) else parent
+
+
+def _unwrap(node: Any) -> Any:
+    while typing.get_origin(node) is Annotated:
+        node = typing.get_args(node)[0]
+    return node
+
+
+def _tag(model: Any) -> str | None:
+    if isinstance(model, type) and issubclass(model, BaseModel) and "type" in model.model_fields:
+        return typing.get_args(model.model_fields["type"].annotation)[0]
+    return None

@@ -1,0 +1,141 @@
+"""Sites and routes as arrays, with every schedule resolved to a daily array up front.
+
+The daily loop then only indexes `[day]`; nothing about dates or TOML is looked up per day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from .scenario import MODES, Scenario
+
+
+def resolve(schedule: float | dict[date, float], dates: np.ndarray) -> np.ndarray:
+    """A number, or a step function {date: value}, as one float per day.
+
+    Before the first dated value the schedule is 0 (nothing exists yet)."""
+    if not isinstance(schedule, dict):
+        return np.full(len(dates), float(schedule))
+    out = np.zeros(len(dates))
+    for when in sorted(schedule):
+        out[dates >= np.datetime64(when, "D")] = schedule[when]
+    return out
+
+
+@dataclass
+class World:
+    scenario: Scenario
+    dates: np.ndarray  # datetime64[D], one per day
+    year: np.ndarray
+    month: np.ndarray  # 0..11
+    site_ids: list[str]
+    route_ids: list[str]
+    origin_ids: list[str]
+    # sites
+    officers: np.ndarray  # (days, sites)
+    policies: list  # (sites,) the interception policy objects, see policies/interception.py
+    arrival_share: np.ndarray
+    # routes
+    route_site: np.ndarray  # (routes,)
+    route_mode: np.ndarray  # index into MODES
+    opportunities: np.ndarray  # (days, routes)
+    per_opportunity: np.ndarray  # (days, routes)
+    infrastructure: np.ndarray  # (days, routes)
+    sea_viable: np.ndarray  # (routes, 12)
+    icpt_base: np.ndarray
+    icpt_officers: np.ndarray
+    icpt_congestion: np.ndarray
+    icpt_infra: np.ndarray
+    officer_share: np.ndarray
+    success: np.ndarray
+    injury: np.ndarray
+    death: np.ndarray
+    weight: np.ndarray
+    # arrivals
+    daily_inflow: np.ndarray  # (days,) expected arrivals
+    origin_share: np.ndarray
+
+    @property
+    def n_days(self) -> int:
+        return len(self.dates)
+
+    @property
+    def n_sites(self) -> int:
+        return len(self.site_ids)
+
+    @property
+    def n_routes(self) -> int:
+        return len(self.route_ids)
+
+    @classmethod
+    def build(cls, sc: Scenario) -> World:
+        dates = np.arange(np.datetime64(sc.start, "D"), np.datetime64(sc.end, "D") + 1)
+        years = dates.astype("datetime64[Y]").astype(int) + 1970
+        months = dates.astype("datetime64[M]").astype(int) % 12
+        sites = list(sc.sites.values())
+        routes = list(sc.routes.values())
+        site_ids = list(sc.sites)
+
+        def per_route(attr: str) -> np.ndarray:
+            return np.array([float(getattr(r, attr)) for r in routes])
+
+        def per_route_icpt(attr: str) -> np.ndarray:
+            return np.array([float(getattr(r.interception, attr)) for r in routes])
+
+        def daily(items, attr: str) -> np.ndarray:
+            cols = [resolve(getattr(x, attr), dates) for x in items]
+            return np.stack(cols, axis=1) if cols else np.zeros((len(dates), 0))
+
+        return cls(
+            scenario=sc,
+            dates=dates,
+            year=years,
+            month=months,
+            site_ids=site_ids,
+            route_ids=list(sc.routes),
+            origin_ids=list(sc.arrivals.origins),
+            officers=daily(sites, "officers"),
+            policies=[s.policy for s in sites],
+            arrival_share=_normalise([s.arrival_share for s in sites]),
+            route_site=np.array([site_ids.index(r.site) for r in routes], dtype=np.int8),
+            route_mode=np.array([MODES.index(r.mode) for r in routes], dtype=np.int8),
+            opportunities=daily(routes, "opportunities"),
+            per_opportunity=daily(routes, "people_per_opportunity"),
+            infrastructure=daily(routes, "infrastructure"),
+            sea_viable=np.array([r.sea_viable for r in routes]).reshape(len(routes), 12),
+            icpt_base=per_route_icpt("base"),
+            icpt_officers=per_route_icpt("officers"),
+            icpt_congestion=per_route_icpt("congestion"),
+            icpt_infra=per_route_icpt("infrastructure"),
+            officer_share=per_route("officer_share"),
+            success=per_route("success"),
+            injury=per_route("injury"),
+            death=per_route("death"),
+            weight=per_route("weight"),
+            daily_inflow=_daily_inflow(sc, dates, years, months),
+            origin_share=_normalise(list(sc.arrivals.origins.values())),
+        )
+
+
+def _normalise(values: list[float]) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    return arr / arr.sum()
+
+
+def _daily_inflow(sc: Scenario, dates, years, months) -> np.ndarray:
+    """Expected arrivals per day: each year's total spread over its days by month seasonality.
+
+    A year missing from `per_year` holds the nearest earlier year's value (0 before the first).
+    Weights are normalised over the whole calendar year, so a part-year run gets its share."""
+    season = np.asarray(sc.arrivals.seasonality, dtype=float)
+    per_year = np.zeros(len(dates))
+    for y in sorted(sc.arrivals.per_year):
+        per_year[years >= y] = sc.arrivals.per_year[y]
+    norm = {}
+    for y in np.unique(years):
+        days = np.arange(np.datetime64(f"{y}-01-01"), np.datetime64(f"{y + 1}-01-01"))
+        norm[y] = season[days.astype("datetime64[M]").astype(int) % 12].sum()
+    return per_year * season[months] / np.array([norm[y] for y in years])

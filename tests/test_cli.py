@@ -1,0 +1,61 @@
+"""The command line as a user meets it: run, --json, --set, validate, scenarios list."""
+
+import json
+import subprocess
+import sys
+
+from channelsim import cli
+
+
+def _tiny_file(tmp_path):
+    text = (
+        'name = "tiny"\nstart = 2020-01-01\nend = 2020-02-29\n'
+        '[arrivals]\nper_year = { 2020 = 2000 }\n'
+        '[sites.calais]\nname = "Calais"\nlat = 50.9\nlon = 1.8\nofficers = 50\n'
+        'initial_people = 200\n'
+        '[routes.calais_ferry]\nsite = "calais"\nmode = "lorry_ferry"\nopportunities = 10\n'
+    )
+    path = tmp_path / "tiny.toml"
+    path.write_text(text)
+    return path
+
+
+def test_run_json_prints_one_object_and_writes_results(tmp_path, capsys):
+    path = _tiny_file(tmp_path)
+    out = tmp_path / "res"
+    assert cli.main(["run", str(path), "--seed", "3", "--json", "--out", str(out)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["seed"] == 3 and summary["scorecard"]["arrivals"] > 200
+    for name in ("daily_sites", "daily_routes", "people", "runs"):
+        assert (out / f"{name}.parquet").is_file()
+    assert (out / "results.duckdb").is_file() and (out / "summary.json").is_file()
+
+
+def test_run_with_reps_reports_intervals(tmp_path, capsys):
+    path = _tiny_file(tmp_path)
+    code = cli.main(["run", str(path), "--reps", "3", "--json", "--out", str(tmp_path / "r"),
+                     "--set", "sites.calais.officers=80"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and summary["reps"] == 3 and summary["seeds"] == [0, 1, 2]
+    card = summary["scorecard"]["crossings"]
+    assert card["p05"] <= card["mean"] <= card["p95"]
+
+
+def test_human_summary_has_the_tables(tmp_path, capsys):
+    path = _tiny_file(tmp_path)
+    assert cli.main(["run", str(path), "--out", str(tmp_path / "r")]) == 0
+    text = capsys.readouterr().out
+    for piece in ("Scorecard", "attempts per crossing", "By site", "Crossings by route",
+                  "Crossings by year", "peak present"):
+        assert piece in text
+
+
+def test_bad_arguments_exit_2():
+    proc = subprocess.run([sys.executable, "-m", "channelsim.cli", "run", "--reps", "0"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_scenarios_list_names_the_default(capsys):
+    assert cli.main(["scenarios", "list"]) == 0
+    assert "channel-history" in capsys.readouterr().out

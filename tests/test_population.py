@@ -1,0 +1,29 @@
+"""People as columns: growth without losing anyone, the active index."""
+
+import numpy as np
+
+from channelsim.population import People, Status
+
+
+def test_growth_keeps_values_and_uids_are_rows():
+    people = People(capacity=16)
+    first = people.add(10, arrival_day=3)
+    second = people.add(100, arrival_day=5)
+    assert list(first) == list(range(10)) and second[0] == 10 and people.n == 110
+    assert np.all(people.arrival_day[:10] == 3) and np.all(people.arrival_day[10:] == 5)
+    assert people.status.dtype == np.int8 and len(people.status) == 110
+
+
+def test_finished_people_leave_the_active_index():
+    people = People()
+    people.add(5)
+    people.status[[1, 3]] = [Status.CROSSED, Status.DEAD]
+    ended = people.drop_finished()
+    assert list(people.active) == [0, 2, 4]
+    assert ended[Status.CROSSED] == 1 and ended[Status.DEAD] == 1
+
+
+def test_memory_per_person_is_small():
+    people = People(capacity=100_000)
+    people.add(100_000)
+    assert people.nbytes / 100_000 < 40

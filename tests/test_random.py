@@ -1,0 +1,55 @@
+"""Named random streams and common random numbers: paired runs stay paired."""
+
+import numpy as np
+
+import channelsim
+from channelsim import scenario
+from channelsim.random import Stream, Streams
+
+from .conftest import tiny
+
+
+def test_draws_are_a_function_of_seed_stream_day_and_uid():
+    s = Stream(7, "decide")
+    a = s.uniform(3, np.array([5, 9, 2]))
+    b = s.uniform(3, np.array([2, 5]))
+    assert a[0] == b[1] and a[2] == b[0]  # who else draws does not matter
+    assert not np.array_equal(s.uniform(4, np.array([5])), a[:1])
+    assert not np.array_equal(Stream(7, "exit").uniform(3, np.array([5])), a[:1])
+    assert not np.array_equal(Stream(8, "decide").uniform(3, np.array([5])), a[:1])
+
+
+def test_draws_are_uniform():
+    """Mean and variance of 200,000 draws within 4 standard errors of U(0, 1)'s."""
+    n = 200_000
+    u = Stream(1, "x").uniform(0, np.arange(n))
+    assert u.min() >= 0 and u.max() < 1
+    assert abs(u.mean() - 0.5) < 4 * np.sqrt(1 / 12 / n)
+    assert abs(u.var() - 1 / 12) < 4 * np.sqrt(1 / 180 / n)  # Var of (U - 1/2)^2 is 1/180
+    counts = np.bincount((u * 10).astype(int), minlength=10)
+    chi2 = ((counts - n / 10) ** 2 / (n / 10)).sum()
+    assert chi2 < 27.9  # 99.9th percentile of chi-square with 9 degrees of freedom
+
+
+def test_streams_are_created_by_name():
+    rng = Streams(3)
+    assert rng["a"] is rng["a"] and rng.names == ["a"]
+
+
+def test_changing_police_at_one_site_leaves_everyone_else_unchanged():
+    """Doubling officers at Ouistreham changes outcomes there, and nothing for people who never
+    visit Ouistreham: their draws, and so their outcomes, are the same person by person."""
+    busy = {"arrivals.per_year": {"2020": 12_000}}
+    base = channelsim.run(scenario.from_dict(tiny(**busy)), seed=4)
+    more = channelsim.run(
+        scenario.from_dict(tiny(**busy, **{"sites.ouistreham.officers": 20})), seed=4
+    )
+    site = base.people["site"]
+    ouistreham = base.site_ids.index("ouistreham")
+    assert np.array_equal(site, more.people["site"])
+    elsewhere = site != ouistreham
+    assert elsewhere.sum() > 1000 and (~elsewhere).sum() > 100
+    for col in ("status", "attempts", "interceptions", "exit_day", "injuries"):
+        assert np.array_equal(base.people[col][elsewhere], more.people[col][elsewhere]), col
+    changed = base.people["interceptions"][~elsewhere] != more.people["interceptions"][~elsewhere]
+    assert changed.any()

@@ -58,6 +58,7 @@ class People:
         self._capacity = max(int(capacity), 16)
         self._cols = {k: np.full(self._capacity, v, dtype=t) for k, (t, v) in COLUMNS.items()}
         self.active = np.empty(0, dtype=np.int32)
+        self._releases: dict[int, list[np.ndarray]] = {}
 
     def __getattr__(self, name: str) -> np.ndarray:
         cols = self.__dict__.get("_cols")
@@ -96,6 +97,17 @@ class People:
             grown[: self.n] = col[: self.n]
             self._cols[name] = grown
         self._capacity = new_capacity
+
+    def hold(self, uids: np.ndarray, until: np.ndarray) -> None:
+        """Hold people (detained, transferred) until the given days; `due` hands them back."""
+        self._cols["release_day"][uids] = until
+        for day in np.unique(until):
+            self._releases.setdefault(int(day), []).append(uids[until == day])
+
+    def due(self, day: int) -> np.ndarray:
+        """People whose hold ends today, found without scanning everyone who is active."""
+        parts = self._releases.pop(day, [])
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
 
     def drop_finished(self) -> np.ndarray:
         """Remove people who crossed, left or died from the active index; count them by status."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numba
 import numpy as np
 import pyarrow as pa
 
@@ -19,6 +20,15 @@ if TYPE_CHECKING:
 FLOAT_RESULTS = {"p_intercept"}
 # stocks recorded at the end of each day, per site
 SITE_STOCKS = ("waiting", "detained", "dispersed")
+
+
+@numba.njit(cache=True, nogil=True)
+def _count_by_site_and_status(active, site, status, n_sites, n_status):
+    """People by (site, status) in one pass: the day's stocks without temporary arrays."""
+    out = np.zeros((n_sites, n_status), dtype=np.int64)
+    for uid in active:
+        out[site[uid], status[uid]] += 1
+    return out
 
 
 class Recorder:
@@ -38,11 +48,8 @@ class Recorder:
     def record_day(self, sim: Sim, ended: np.ndarray) -> None:
         """Stocks at the end of the day; `ended` counts, by status, who finished today."""
         people, day, n_sites = sim.people, sim.day, sim.world.n_sites
-        active = people.active
-        status, site = people.status[active], people.site[active]
-        # one bincount over (site, status) pairs gives every per-site stock at once
-        table = np.bincount(site * N_STATUS + status, minlength=n_sites * N_STATUS)
-        table = table.reshape(n_sites, N_STATUS)
+        table = _count_by_site_and_status(people.active, people.site, people.status, n_sites,
+                                          N_STATUS)
         self.site["waiting"][day] = table[:, Status.WAITING]
         self.site["detained"][day] = table[:, Status.DETAINED]
         self.site["dispersed"][day] = table[:, Status.DISPERSED]

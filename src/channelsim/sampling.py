@@ -6,13 +6,9 @@ import numpy as np
 
 
 def categorical(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Index drawn from `weights` (one row shared, or one row per draw) for each uniform `u`."""
-    cum = np.cumsum(weights, axis=-1)
-    total = cum[..., -1:]
-    if weights.ndim == 1:
-        return np.searchsorted(cum / total, u, side="right").clip(max=len(weights) - 1)
-    picks = (u[:, None] * total >= cum).sum(axis=1)
-    return picks.clip(max=weights.shape[1] - 1)
+    """Index drawn from `weights` for each uniform `u`."""
+    cum = np.cumsum(weights)
+    return np.searchsorted(cum / cum[-1], u, side="right").clip(max=len(weights) - 1)
 
 
 def stochastic_round(x: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -27,11 +23,14 @@ def exponential_days(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
 
 
 def first_k_per_group(group: np.ndarray, priority: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Mask keeping, in each group g, the k[g] members with the lowest priority."""
-    order = np.lexsort((priority, group))
-    g_sorted = group[order]
-    starts = np.searchsorted(g_sorted, np.arange(len(k)))
-    rank = np.arange(len(order)) - starts[g_sorted]
-    keep = np.zeros(len(group), dtype=bool)
-    keep[order] = rank < k[g_sorted]
+    """Mask keeping, in each group g, the k[g] members with the lowest priority.
+
+    Only oversubscribed groups need a selection, and a partition (not a sort) finds it."""
+    demand = np.bincount(group, minlength=len(k))
+    keep = np.ones(len(group), dtype=bool)
+    for g in np.flatnonzero(demand > k):
+        members = np.flatnonzero(group == g)
+        keep[members] = False
+        if k[g] > 0:
+            keep[members[np.argpartition(priority[members], k[g] - 1)[: k[g]]]] = True
     return keep

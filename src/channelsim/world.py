@@ -70,6 +70,10 @@ class World:
     def n_routes(self) -> int:
         return len(self.route_ids)
 
+    @property
+    def route_index(self) -> np.ndarray:
+        return np.arange(len(self.route_ids))
+
     @classmethod
     def build(cls, sc: Scenario) -> World:
         dates = np.arange(np.datetime64(sc.start, "D"), np.datetime64(sc.end, "D") + 1)

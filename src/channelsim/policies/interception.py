@@ -21,7 +21,7 @@ def warn_release(sim, uids: np.ndarray, policy: WarnRelease) -> None:
 
 def detain(sim, uids: np.ndarray, policy: Detain) -> None:
     sim.people.status[uids] = Status.DETAINED
-    sim.people.release_day[uids] = sim.day + policy.days
+    sim.people.hold(uids, np.full(len(uids), sim.day + policy.days))
 
 
 def transfer(sim, uids: np.ndarray, policy: Transfer) -> None:
@@ -29,8 +29,8 @@ def transfer(sim, uids: np.ndarray, policy: Transfer) -> None:
     people, day, rng = sim.people, sim.day, sim.rng
     people.status[uids] = Status.DISPERSED
     delay = exponential_days(rng["transfer_delay"].uniform(day, uids), policy.return_delay_days)
-    people.release_day[uids] = np.minimum(day + delay, np.iinfo(np.int16).max)
-    stays_away = rng["transfer_return"].uniform(day, uids) >= policy.return_probability
+    people.hold(uids, np.minimum(day + delay, np.iinfo(np.int16).max))
+    stays_away = ~rng["transfer_return"].below(day, uids, policy.return_probability)
     people.exit_reason[uids[stays_away]] = ExitReason.STAYED_AWAY
 
 

@@ -37,7 +37,7 @@ class Arrivals(Process):
         people.site[uids] = sites
         people.origin[uids] = categorical(rng["origin"].uniform(day, uids), world.origin_share)
         minor_share = sim.scenario.arrivals.minor_share
-        people.minor[uids] = rng["minor"].uniform(day, uids) < minor_share
+        people.minor[uids] = rng["minor"].below(day, uids, minor_share)
         mean = sim.scenario.behaviour.risk_tolerance_mean
         # u ** (1/m - 1) lies in [0, 1] with mean m
         exponent = 1.0 / max(mean, 1e-6) - 1.0

@@ -7,11 +7,43 @@ or boats on a viable sea day. Who gets the room is decided by a per-person queue
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ..population import Status
-from ..sampling import categorical, first_k_per_group, stochastic_round
+from ..random import unit
+from ..sampling import first_k_per_group, stochastic_round
 from .base import Process
+
+ROUTE_ZERO = np.zeros(1, dtype=np.int64)  # the one weather draw a day shares index 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _choose(active, status, site, cum, p_attempt, base_decide, base_route):
+    """Who wants to try today and on which route, in one pass over the active people.
+
+    cum[s] holds site s's cumulative route weights normalised to 1 (all zero: nothing open)."""
+    n_routes = cum.shape[1]
+    uids = np.empty(active.shape[0], dtype=np.int32)
+    routes = np.empty(active.shape[0], dtype=np.int64)
+    k = 0
+    for uid in active:
+        s = site[uid]
+        if status[uid] != 1 or cum[s, n_routes - 1] == 0.0:  # 1 = Status.WAITING
+            continue
+        if unit(uid, base_decide) >= p_attempt:
+            continue
+        u = unit(uid, base_route)
+        r = 0
+        while r < n_routes - 1 and cum[s, r] <= u:
+            r += 1
+        uids[k] = uid
+        routes[k] = r
+        k += 1
+    return uids[:k], routes[:k]
+
+
+assert Status.WAITING == 1, "_choose hard-codes the WAITING code"
 
 
 class Attempts(Process):
@@ -23,21 +55,16 @@ class Attempts(Process):
         day, world, people, rng = sim.day, sim.world, sim.people, sim.rng
         capacity = self.capacity(sim)
         sim.rec.route["capacity"][day] = capacity
-
-        active = people.active
-        waiting = active[people.status[active] == Status.WAITING]
         # weights[s, r]: how much a person at site s prefers route r today (0 if closed)
         weights = np.zeros((world.n_sites, world.n_routes))
-        open_routes = capacity > 0
-        weights[world.route_site[open_routes], np.flatnonzero(open_routes)] = world.weight[
-            open_routes
-        ]
-        site_has_route = weights.sum(axis=1) > 0
-        candidates = waiting[site_has_route[people.site[waiting]]]
-        keen = rng["decide"].uniform(day, candidates) < sim.scenario.behaviour.attempt_probability
-        movers = candidates[keen]
-        route = categorical(
-            rng["route_choice"].uniform(day, movers), weights[people.site[movers]]
+        open_routes = np.flatnonzero(capacity > 0)
+        weights[world.route_site[open_routes], open_routes] = world.weight[open_routes]
+        total = weights.sum(axis=1, keepdims=True)
+        cum = np.cumsum(weights, axis=1) / np.where(total > 0, total, 1.0)
+        movers, route = _choose(
+            people.active, people.status, people.site, cum,
+            sim.scenario.behaviour.attempt_probability,
+            rng["decide"].base(day), rng["route_choice"].base(day),
         )
         sim.rec.route["demand"][day] = np.bincount(route, minlength=world.n_routes)
         boarded = first_k_per_group(route, rng["queue"].uniform(day, movers), capacity)
@@ -48,8 +75,7 @@ class Attempts(Process):
         """Places on each route today: opportunities x people per opportunity, on sea days only
         for boats. One weather draw per day is shared by every boat route (one sea)."""
         day, world = sim.day, sim.world
-        gen = sim.rng["weather"].generator(day)
-        calm = gen.random() < world.sea_viable[:, world.month[day]]
+        weather = sim.rng["weather"].uniform(day, ROUTE_ZERO)
+        calm = weather < world.sea_viable[:, world.month[day]]
         places = world.opportunities[day] * world.per_opportunity[day] * calm
-        u = sim.rng["capacity"].generator(day).random(world.n_routes)
-        return stochastic_round(places, u)
+        return stochastic_round(places, sim.rng["capacity"].uniform(day, world.route_index))

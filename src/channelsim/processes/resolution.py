@@ -39,8 +39,8 @@ class Resolution(Process):
         u_harm = rng["harm"].uniform(day, uids)
         dies = u_harm < world.death[route]
         injured = ~dies & (u_harm < world.death[route] + world.injury[route])
-        intercepted = ~dies & (rng["intercept"].uniform(day, uids) < p[route])
-        crosses = ~dies & ~intercepted & (rng["success"].uniform(day, uids) < world.success[route])
+        intercepted = ~dies & rng["intercept"].below(day, uids, p[route])
+        crosses = ~dies & ~intercepted & rng["success"].below(day, uids, world.success[route])
 
         people.injuries[uids[injured]] += 1
         people.interceptions[uids[intercepted]] += 1

@@ -14,8 +14,7 @@ class Returns(Process):
 
     def step(self, sim) -> None:
         people, day = sim.people, sim.day
-        active = people.active
-        due = active[people.release_day[active] == day]
+        due = people.due(day)
         if len(due) == 0:
             return
         status = people.status[due]

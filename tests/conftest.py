@@ -80,3 +80,73 @@ def _plus_days(start: str, n: int) -> str:
 @pytest.fixture
 def tiny_scenario():
     return sc_mod.from_dict(tiny())
+
+
+SYSTEM = {
+    "name": "system",
+    "start": "2020-01-01",
+    "end": "2020-09-30",
+    "arrivals": {"per_year": {"2020": 8000}, "origins": {"a": 1.0, "b": 1.0}},
+    "behaviour": {"attempt_probability": 0.4, "funds_median": 3000, "funds_spread": 0.8},
+    "exits": {"base_hazard": 0.002, "per_failed_attempt": 0.0005},
+    "learning": {"prior_success": 0.5, "prior_strength": 4, "rumour_probability": 0.2},
+    "relocation": {"rate": 0.2, "distance_cost_per_100km": 0.01, "crowding_cost": 0.1},
+    "funding": {"payments": {"2020": 10_000_000}, "officer_share": 0.5,
+                "allocation": {"calais": 0.6, "dunkirk": 0.3, "ouistreham": 0.1}},
+    "sites": {
+        "calais": {"name": "Calais", "lat": 50.95, "lon": 1.86, "officers": 150,
+                   "arrival_share": 0.7, "initial_people": 500, "capacity": 800,
+                   "clearance": {"threshold": 1500, "buses": 25, "seats": 20,
+                                 "scatter_share": 0.5, "return_delay_days": 20}},
+        "dunkirk": {"name": "Dunkirk", "lat": 51.0, "lon": 2.3, "officers": 60,
+                    "arrival_share": 0.25, "initial_people": 150},
+        "ouistreham": {"name": "Ouistreham", "lat": 49.28, "lon": -0.25, "officers": 20,
+                       "arrival_share": 0.05, "initial_people": 30,
+                       "drivers": {"traffic_light_share": 0.8, "sensitivity": 0.3}},
+    },
+    "routes": {
+        "calais_ferry": {"site": "calais", "mode": "lorry_ferry", "opportunities": 25,
+                         "people_per_opportunity": 2, "officer_share": 0.6,
+                         "interception": {"base": 0.6, "officers": 1.0, "congestion": 20,
+                                          "infrastructure": 0.5},
+                         "market": {"smuggler": "optional", "base_price": 800,
+                                    "gangs": 10, "places_per_gang": 5,
+                                    "solo_enforcement_penalty": 1.0}},
+        "calais_boat": {"site": "calais", "mode": "small_boat", "opportunities": 1.0,
+                        "people_per_opportunity": 25, "officer_share": 0.4,
+                        "interception": {"base": 0.3, "officers": 0.5, "congestion": 40},
+                        "death": 0.001, "sea_viable": [0.5] * 12,
+                        "market": {"smuggler": "required", "base_price": 2500,
+                                   "gangs": 5, "places_per_gang": 10},
+                        "boats": {"max_people_per_boat": 70}},
+        "dunkirk_ferry": {"site": "dunkirk", "mode": "lorry_ferry", "opportunities": 12,
+                          "people_per_opportunity": 2,
+                          "interception": {"base": 0.6, "officers": 1.0, "congestion": 20},
+                          "market": {"smuggler": "optional", "base_price": 800,
+                                     "gangs": 5, "places_per_gang": 5,
+                                     "solo_enforcement_penalty": 1.0}},
+        "dunkirk_boat": {"site": "dunkirk", "mode": "small_boat", "opportunities": 0.5,
+                         "people_per_opportunity": 25,
+                         "interception": {"base": 0.3, "officers": 0.5, "congestion": 40},
+                         "death": 0.001, "sea_viable": [0.5] * 12,
+                         "market": {"smuggler": "required", "base_price": 2500,
+                                    "gangs": 3, "places_per_gang": 10},
+                         "boats": {"max_people_per_boat": 70}},
+        "ouistreham_ferry": {"site": "ouistreham", "mode": "lorry_ferry", "opportunities": 6,
+                             "people_per_opportunity": 3,
+                             "interception": {"base": 1.0, "officers": 2.0, "congestion": 10},
+                             "groups": {"share": 0.5, "diversion": 0.5}},
+    },
+}
+
+
+def system(**changes) -> dict:
+    """A small scenario with every mechanism on, with dotted-key changes as in tiny()."""
+    raw = copy.deepcopy(SYSTEM)
+    for key, value in changes.items():
+        node = raw
+        *parents, last = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return raw

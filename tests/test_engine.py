@@ -6,7 +6,8 @@ from channelsim import engine
 
 def test_plan_order_is_the_documented_day():
     names = [p.name for p in engine.default_plan()]
-    assert names == ["arrivals", "attempts", "resolution", "enforcement", "returns", "exits"]
+    assert names == ["arrivals", "relocation", "attempts", "resolution", "drivers",
+                     "enforcement", "returns", "camps", "market", "exits", "learning"]
 
 
 def test_invariants_hold_every_day_of_the_default_scenario():

@@ -8,11 +8,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
 from .population import N_STATUS, People, Status
-from .processes import Arrivals, Attempts, Enforcement, Exits, Process, Resolution, Returns
+from .processes import (
+    Arrivals,
+    Attempts,
+    Camps,
+    Drivers,
+    Enforcement,
+    Exits,
+    Learning,
+    Market,
+    Process,
+    Relocation,
+    Resolution,
+    Returns,
+)
 from .random import Streams
 from .results import Recorder, Results
 from .scenario import Scenario
@@ -20,8 +34,10 @@ from .world import World
 
 
 def default_plan() -> list[Process]:
-    """The order of a day (DESIGN section 3), as the processes that exist so far."""
-    return [Arrivals(), Attempts(), Resolution(), Enforcement(), Returns(), Exits()]
+    """The order of a day (DESIGN section 3). A process whose scenario section is absent
+    does nothing, so a scenario switches mechanisms on by describing them."""
+    return [Arrivals(), Relocation(), Attempts(), Resolution(), Drivers(), Enforcement(),
+            Returns(), Camps(), Market(), Exits(), Learning()]
 
 
 @dataclass
@@ -31,6 +47,7 @@ class Today:
     attempters: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     route: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     intercepted: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    rough_sea: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 class InvariantError(AssertionError):
@@ -48,11 +65,12 @@ class Sim:
         self.rng = Streams(seed)
         expected = sum(s.initial_people for s in scenario.sites.values())
         expected += int(self.world.daily_inflow.sum() * 1.1)
-        self.people = People(capacity=expected + 1024)
+        self.people = People(capacity=expected + 1024, n_routes=self.world.n_routes)
         self.rec = Recorder(self.world, self.plan)
         self.timings = {p.name: 0.0 for p in self.plan} | {"record": 0.0}
         self.day = 0
         self.today = Today()
+        self.state = SimpleNamespace()  # aggregate actors: market, drivers, group memory
         self.active_person_days = 0
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> Results:
@@ -101,7 +119,7 @@ def check_invariants(sim: Sim) -> None:
     flows = {
         Status.CROSSED: route["crossings"][: day + 1].sum(),
         Status.DEAD: route["deaths"][: day + 1].sum(),
-        Status.LEFT: site["exits"][: day + 1].sum() + site["stayed_away"][: day + 1].sum(),
+        Status.LEFT: sum(site[k][: day + 1].sum() for k in ("exits", "stayed_away", "into_care")),
     }
     for st, total in flows.items():
         if counts[st] != total:
@@ -109,7 +127,7 @@ def check_invariants(sim: Sim) -> None:
     alive = np.flatnonzero(status < Status.CROSSED)
     if not np.array_equal(np.sort(people.active), alive):
         problems.append("the active index does not match the non-terminal statuses")
-    held = (status == Status.DETAINED) | (status == Status.DISPERSED)
+    held = np.isin(status, (Status.DETAINED, Status.DISPERSED, Status.TRAVELLING))
     if np.any(people.release_day[held] <= day):
         problems.append("someone is held past their release day")
     for name, arr in {**rec.site, **rec.route}.items():
@@ -118,5 +136,10 @@ def check_invariants(sim: Sim) -> None:
     p = rec.route["p_intercept"][day]
     if np.any((p < 0) | (p > 1)):
         problems.append("an interception probability is outside [0, 1]")
+    if np.any(people.funds < 0):
+        problems.append("someone has negative funds")
+    price = rec.route["price"][day]
+    if np.any(price[~np.isnan(price)] <= 0):
+        problems.append("a smuggling price is not positive")
     if problems:
         raise InvariantError(f"day {day} ({sim.world.dates[day]}): " + "; ".join(problems))

@@ -31,6 +31,7 @@ class ExitReason(IntEnum):
     ASYLUM_FRANCE = 1
     MOVED_ON = 2
     STAYED_AWAY = 3  # transferred and did not come back
+    INTO_CARE = 4  # a minor taken into care when a camp was cleared
 
 
 # name -> (dtype, initial value). Days are counted from the scenario's start date.
@@ -47,16 +48,21 @@ COLUMNS: dict[str, tuple[type, int | float]] = {
     "exit_day": (np.int16, -1),
     "exit_reason": (np.int8, ExitReason.NONE),
     "risk_tolerance": (np.float32, 0.5),
+    "funds": (np.float32, 0.0),
 }
+# name -> dtype of columns with one value per route: Beta(a, b) beliefs about its success
+ROUTE_COLUMNS: dict[str, type] = {"belief_a": np.float32, "belief_b": np.float32}
 
 
 class People:
     """The population of a run. Attribute access (`people.status`) gives a view of live rows."""
 
-    def __init__(self, capacity: int = 1024):
+    def __init__(self, capacity: int = 1024, n_routes: int = 1):
         self.n = 0
         self._capacity = max(int(capacity), 16)
         self._cols = {k: np.full(self._capacity, v, dtype=t) for k, (t, v) in COLUMNS.items()}
+        self._cols |= {k: np.zeros((self._capacity, n_routes), dtype=t)
+                       for k, t in ROUTE_COLUMNS.items()}
         self.active = np.empty(0, dtype=np.int32)
         self._releases: dict[int, list[np.ndarray]] = {}
 
@@ -92,8 +98,8 @@ class People:
             return
         new_capacity = max(needed, 2 * self._capacity)
         for name, col in self._cols.items():
-            dtype, fill = COLUMNS[name]
-            grown = np.full(new_capacity, fill, dtype=dtype)
+            fill = COLUMNS[name][1] if name in COLUMNS else 0
+            grown = np.full((new_capacity, *col.shape[1:]), fill, dtype=col.dtype)
             grown[: self.n] = col[: self.n]
             self._cols[name] = grown
         self._capacity = new_capacity

@@ -22,6 +22,21 @@ SCORECARD_LABELS = {
     "transfers": "transfers",
     "exits": "left the coast (asylum in France, moved on)",
     "peak_present": "peak people present (all sites)",
+    "peak_camp": "largest camp",
+    "share_displaced": "share of attempts away from the main port",
+    "smuggler_revenue": "smuggler revenue (GBP)",
+    "smuggled_share": "share of crossings paid to smugglers",
+    "grouped_success": "success per attempt, coordinated groups",
+    "solo_success": "success per attempt, alone",
+    "public_cost": "public cost (GBP)",
+    "public_cost_france": "  paid by France",
+    "public_cost_uk": "  paid by the UK",
+    "public_cost_per_interception": "public cost per interception (GBP)",
+    "clearances": "camp clearances",
+    "bused": "people bused away in clearances",
+    "public_order_incidents": "public-order incidents",
+    "road_incidents": "road incidents (drivers not stopping)",
+    "relocations": "moves between sites",
 }
 
 
@@ -71,3 +86,50 @@ def print_summary(s: dict[str, Any], console: Console) -> None:
     for year, value in s["crossings_by_year"].items():
         years.add_row(year, fmt(value))
     console.print(years)
+
+
+def print_comparison(c: dict[str, Any], console: Console) -> None:
+    """Each figure of A and B, the paired effect B - A with its 90% interval, the interval
+    unpaired runs would have given, and the variance reduction that pairing bought."""
+    a, b = c["a"], c["b"]
+    console.print(f"[bold]{b['scenario']}[/] against [bold]{a['scenario']}[/]  "
+                  f"{a['start']} to {a['end']}  ({c['reps']} paired runs, same seeds; "
+                  "effect ± half its 90% interval)")
+    for section, title, labels in (
+        ("scorecard", "Scorecard", SCORECARD_LABELS),
+        ("crossings_by_site", "Crossings by site", None),
+        ("crossings_by_mode", "Crossings by mode", None),
+    ):
+        table = Table(title=title, title_justify="left")
+        for col in ("", "A", "B", "effect B - A", "unpaired", "variance reduction"):
+            table.add_column(col, justify="right" if col else "left")
+        effects = c["effects"].get(section, {})
+        for key in labels or effects:
+            e = effects.get(key)
+            if e is not None:
+                table.add_row((labels or {}).get(key, key), fmt(e["a"]), fmt(e["b"]),
+                              f"{fmt(e['effect'])}{_half(e['ci90'])}",
+                              _half(e["unpaired_ci90"]).strip() or "-",
+                              "-" if e["variance_reduction"] is None
+                              else f"{e['variance_reduction']:.1f}x")
+        console.print(table)
+
+
+def print_sweep(s: dict[str, Any], console: Console) -> None:
+    """One row a design point: its values and headline figures."""
+    note = f"{s['reps']} replicates, mean [90% interval]" if s["reps"] > 1 else "one run a point"
+    console.print(f"[bold]{s['scenario']}[/]  {s['design']} sweep of {len(s['points'])} points "
+                  f"({note})")
+    figures = ("crossings", "interceptions", "deaths", "injuries", "peak_present")
+    table = Table()
+    for col in (*s["params"], *figures):
+        table.add_column(col, justify="right", overflow="fold")
+    for point in s["points"]:
+        card = point["summary"]["scorecard"]
+        table.add_row(*(fmt(v) for v in point["values"].values()),
+                      *(fmt(card[f]) for f in figures))
+    console.print(table)
+
+
+def _half(interval: list[float] | None) -> str:
+    return "" if interval is None else f" ± {fmt((interval[1] - interval[0]) / 2)}"

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from .engine import Sim
     from .world import World
 
-FLOAT_RESULTS = {"p_intercept"}
+FLOAT_RESULTS = {"p_intercept", "people_per_boat", "price", "gangs", "revenue",
+                 "refusing_share"}
 # stocks recorded at the end of each day, per site
-SITE_STOCKS = ("waiting", "detained", "dispersed")
+SITE_STOCKS = ("waiting", "detained", "dispersed", "travelling")
 
 
 @numba.njit(cache=True, nogil=True)
@@ -38,7 +39,10 @@ class Recorder:
         shape_s, shape_r = (world.n_days, world.n_sites), (world.n_days, world.n_routes)
         names_s = [n for p in plan for n in p.site_results] + list(SITE_STOCKS)
         names_r = [n for p in plan for n in p.route_results]
-        self.site = {n: np.zeros(shape_s, dtype=np.int32) for n in names_s}
+        self.site = {
+            n: np.zeros(shape_s, dtype=np.float64 if n in FLOAT_RESULTS else np.int32)
+            for n in names_s
+        }
         self.route = {
             n: np.zeros(shape_r, dtype=np.float64 if n in FLOAT_RESULTS else np.int32)
             for n in names_r
@@ -53,6 +57,7 @@ class Recorder:
         self.site["waiting"][day] = table[:, Status.WAITING]
         self.site["detained"][day] = table[:, Status.DETAINED]
         self.site["dispersed"][day] = table[:, Status.DISPERSED]
+        self.site["travelling"][day] = table[:, Status.TRAVELLING]
         previous = self.status[day - 1] if day else np.zeros(N_STATUS, dtype=np.int64)
         self.status[day] = previous + ended
         self.status[day, : Status.CROSSED] = table.sum(axis=0)[: Status.CROSSED]
@@ -72,10 +77,13 @@ class Results:
     route_site: np.ndarray
     route_mode: np.ndarray
     officers: np.ndarray
+    costs: dict[str, np.ndarray]  # payer -> (days, sites) public cost in GBP
+    main_site: int
     site: dict[str, np.ndarray]
     route: dict[str, np.ndarray]
     status: np.ndarray
     people: dict[str, np.ndarray]
+    beliefs: np.ndarray  # (people, routes): believed success, a / (a + b); nan if none
     timings: dict[str, float] = field(default_factory=dict)
     active_person_days: int = 0
 
@@ -93,10 +101,13 @@ class Results:
             route_site=w.route_site,
             route_mode=w.route_mode,
             officers=w.officers,
+            costs=public_costs(sim),
+            main_site=w.main_site,
             site=sim.rec.site,
             route=sim.rec.route,
             status=sim.rec.status,
             people={k: getattr(sim.people, k).copy() for k in COLUMNS},
+            beliefs=_belief_means(sim.people),
             timings=dict(sim.timings),
             active_person_days=sim.active_person_days,
         )
@@ -110,6 +121,7 @@ class Results:
             "site": np.tile(np.array(self.site_ids, dtype=object), n_days),
             "officers": self.officers.ravel(),
         }
+        cols |= {f"cost_{payer}": cost.ravel() for payer, cost in self.costs.items()}
         cols |= {name: arr.ravel() for name, arr in self.site.items()}
         for name in ("attempts", "interceptions", "crossings", "deaths", "injuries"):
             cols[name] = self.by_site(self.route[name]).ravel()
@@ -189,6 +201,27 @@ class Results:
                 "transfers": int(s["transfers"].sum()),
                 "exits": int(s["exits"].sum() + s["stayed_away"].sum()),
                 "peak_present": int(present.sum(axis=1).max()) if len(present) else 0,
+                "peak_camp": int(present.max()) if present.size else 0,
+                "share_displaced": _ratio(attempts - int(r["attempts"][:, self.route_site
+                                                                      == self.main_site].sum()),
+                                          attempts),
+                "smuggler_revenue": float(r["revenue"].sum()),
+                "smuggled_share": _ratio(int(r["paid_crossings"].sum()), crossings),
+                "grouped_success": _ratio(int(r["grouped_crossings"].sum()),
+                                          int(r["grouped_attempts"].sum())),
+                "solo_success": _ratio(crossings - int(r["grouped_crossings"].sum()),
+                                       attempts - int(r["grouped_attempts"].sum())),
+                "public_cost": float(sum(c.sum() for c in self.costs.values())),
+                "public_cost_france": float(self.costs["france"].sum()),
+                "public_cost_uk": float(self.costs["uk"].sum()),
+                "public_cost_per_interception": _ratio(
+                    float(sum(c.sum() for c in self.costs.values())),
+                    int(r["interceptions"].sum())),
+                "clearances": int(s["clearances"].sum()),
+                "bused": int(s["bused"].sum()),
+                "public_order_incidents": int(s["public_order_incidents"].sum()),
+                "road_incidents": int(s["road_incidents"].sum()),
+                "relocations": int(s["departures"].sum()),
                 "max_interceptions_per_person": int(p["interceptions"].max(initial=0)),
                 "mean_attempts_per_crosser": float(p["attempts"][crossed].mean())
                 if crossed.any()
@@ -206,6 +239,16 @@ class Results:
             "attempts_by_site": dict(zip(self.site_ids,
                                          _ints(self.by_site(r["attempts"]).sum(0)),
                                          strict=True)),
+            "mean_price_by_route": {
+                rid: float(np.nanmean(r["price"][:, i]))
+                for i, rid in enumerate(self.route_ids) if not np.isnan(r["price"][:, i]).all()
+            },
+            "mean_people_per_boat_by_route": {
+                rid: _ratio(float(r["attempts"][:, i].sum()),
+                            float(np.nansum(r["attempts"][:, i] / r["people_per_boat"][:, i])))
+                for i, rid in enumerate(self.route_ids)
+                if not np.isnan(r["people_per_boat"][:, i]).all()
+            },
             "peak_present_by_site": dict(zip(self.site_ids, _ints(present.max(axis=0)),
                                              strict=True)),
             "peak_present_date_by_site": {
@@ -215,6 +258,28 @@ class Results:
                 st.name.lower(): int(n) for st, n in zip(Status, self.status[-1], strict=True)
             },
         }
+
+
+def public_costs(sim: Sim) -> dict[str, np.ndarray]:
+    """Public cost by payer, GBP per day and site. France pays its own officers, detention,
+    transfers and clearances; the UK pays its payments and the officers it deploys."""
+    w, rec, unit = sim.world, sim.rec.site, sim.scenario.costs
+    france = (w.french_officers * unit.officer_per_day
+              + rec["detained"] * unit.detention_per_day
+              + rec["transfers"] * unit.transfer_per_person
+              + rec["bused"] * unit.clearance_per_person)
+    uk = w.uk_payment + w.uk_officers * unit.officer_per_day
+    return {"france": france, "uk": uk}
+
+
+def _belief_means(people) -> np.ndarray:
+    a, b = people.belief_a, people.belief_b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(a + b > 0, a / (a + b), np.nan).astype(np.float32)
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num / den) if den else None
 
 
 def _ints(values: np.ndarray) -> list[int]:

@@ -34,3 +34,8 @@ def first_k_per_group(group: np.ndarray, priority: np.ndarray, k: np.ndarray) ->
         if k[g] > 0:
             keep[members[np.argpartition(priority[members], k[g] - 1)[: k[g]]]] = True
     return keep
+
+
+def standard_normal(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
+    """Box-Muller: a standard normal from two independent uniforms."""
+    return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)

@@ -56,14 +56,44 @@ class Transfer(Model):
 Policy = Annotated[Union[WarnRelease, Detain, Transfer], Field(discriminator="type")]  # noqa: UP007
 
 
+class Clearance(Model):
+    """Dismantling a camp: on dates, past a size, or after public-order incidents. Up to
+    buses x seats are bused to centres (back after a delay, with a probability), minors are
+    taken into care, and a share of the rest scatter to other sites."""
+
+    dates: list[date] = []
+    threshold: Annotated[int, Field(ge=1)] | None = None
+    incident_rate: NonNeg = 0.0  # daily chance of an incident per unit of overcrowding
+    incidents_to_clear: Annotated[int, Field(ge=1)] = 3
+    buses: Annotated[int, Field(ge=0)] = 25
+    seats: Annotated[int, Field(ge=1)] = 20
+    return_probability: Prob = 0.5
+    return_delay_days: Annotated[float, Field(ge=1.0, le=365.0)] = 30.0
+    scatter_share: Prob = 0.5
+    cooldown_days: Annotated[int, Field(ge=0)] = 30
+
+
+class Drivers(Model):
+    """Lorry drivers at traffic lights: forced entries raise the share refusing to stop."""
+
+    traffic_light_share: Prob = 0.5  # share of the site's lorry opportunities at lights
+    sensitivity: NonNeg = 0.5  # refusal added per forced entry per lorry opportunity
+    decay: Prob = 0.02  # daily relaxation of refusal
+    road_incident_rate: NonNeg = 0.01  # incidents per refusing lorry at lights per day
+
+
 class Site(Model):
     name: str
     lat: Annotated[float, Field(ge=40.0, le=60.0)]
     lon: Annotated[float, Field(ge=-10.0, le=10.0)]
     officers: Schedule = 0.0
+    uk_officers: Schedule = 0.0
     policy: Policy = WarnRelease(type="warn_release")
     initial_people: Annotated[int, Field(ge=0)] = 0
     arrival_share: NonNeg = 1.0
+    capacity: Annotated[int, Field(ge=1)] | None = None  # camp size before overcrowding
+    clearance: Clearance | None = None
+    drivers: Drivers | None = None
 
 
 class Interception(Model):
@@ -73,6 +103,40 @@ class Interception(Model):
     officers: NonNeg = 0.0
     congestion: Annotated[float, Field(gt=0.0)] = 10.0
     infrastructure: NonNeg = 0.0
+
+
+class Market(Model):
+    """Smugglers on a route: price = base * (enforcement / reference)^enforcement_elasticity
+    * (demand / supply)^demand_elasticity; gangs grow with their margin and shrink without."""
+
+    smuggler: Literal["optional", "required"] = "optional"
+    base_price: NonNeg = 1000.0  # GBP per attempt at the reference enforcement
+    reference_enforcement: Annotated[float, Field(gt=0.0)] = 1.0
+    enforcement_elasticity: NonNeg = 0.15
+    demand_elasticity: NonNeg = 0.3
+    paid_interception_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 0.7
+    solo_enforcement_penalty: NonNeg = 0.5
+    gangs: Annotated[float, Field(gt=0.0)] = 10.0
+    places_per_gang: Annotated[float, Field(gt=0.0)] = 10.0  # places a gang sells a day
+    gang_cost_per_day: NonNeg = 2000.0
+    gang_growth: NonNeg = 0.01
+
+
+class Groups(Model):
+    """Coordinated attempts: a share go in groups whose diversions draw officers away."""
+
+    share: Prob = 0.5
+    diversion: Prob = 0.4  # share of the officer term a group's diversion removes
+
+
+class Boats(Model):
+    """People per boat rise when boats are scarce; death risk rises with crowding and weather."""
+
+    max_people_per_boat: Annotated[float, Field(gt=0.0)] = 80.0
+    crowding_elasticity: NonNeg = 0.7
+    death_crowding_exponent: NonNeg = 1.5
+    bad_weather_death_factor: NonNeg = 2.0
+    supply_factor: Schedule = 1.0  # 0.5 = half the boats (disruption of boat and engine supply)
 
 
 class Route(Model):
@@ -88,6 +152,9 @@ class Route(Model):
     death: Prob = 0.0
     sea_viable: Annotated[list[Prob], Field(min_length=12, max_length=12)] = [1.0] * 12
     weight: NonNeg = 1.0
+    market: Market | None = None
+    groups: Groups | None = None
+    boats: Boats | None = None
 
 
 class Arrivals(Model):
@@ -108,6 +175,49 @@ class Arrivals(Model):
 class Behaviour(Model):
     attempt_probability: Prob = 0.3
     risk_tolerance_mean: Prob = 0.5
+    harm_aversion: NonNeg = 0.0  # route value x exp(-aversion * (1 - tolerance) * death risk)
+    funds_median: NonNeg = 0.0  # GBP on arrival (log-normal)
+    funds_spread: NonNeg = 0.8  # sigma of log funds
+
+
+class Learning(Model):
+    """Beliefs Beta(a, b) about each route's success, from own tries and rumours."""
+
+    prior_success: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
+    prior_strength: Annotated[float, Field(gt=0.0)] = 4.0
+    rumour_probability: Prob = 0.1
+    rumour_weight: Prob = 0.5
+    memory_days: Annotated[float, Field(gt=0.0)] = 30.0  # how long a group remembers outcomes
+
+
+class Relocation(Model):
+    """Moving between sites: daily chance = rate * (value gap - distance cost), travel by road."""
+
+    rate: Prob = 0.1
+    distance_cost_per_100km: NonNeg = 0.05
+    crowding_cost: NonNeg = 0.2  # value lost per unit of camp overcrowding
+    km_per_day: Annotated[float, Field(gt=0.0)] = 150.0
+
+
+class Funding(Model):
+    """UK payments per year buying officers and infrastructure at French sites."""
+
+    payments: dict[int, NonNeg] = {}  # GBP per year
+    officer_share: Prob = 0.3  # of each payment, the rest buys infrastructure
+    officer_cost_per_year: Annotated[float, Field(gt=0.0)] = 60000.0
+    infrastructure_cost_per_unit: Annotated[float, Field(gt=0.0)] = 20_000_000.0
+    depreciation_per_year: Prob = 0.15
+    allocation: dict[str, NonNeg] = {}  # site -> share of the money
+
+
+class Costs(Model):
+    """Unit public costs, GBP, to report cost by payer (France pays its officers and
+    operations, the UK its payments and deployed officers)."""
+
+    officer_per_day: NonNeg = 200.0
+    detention_per_day: NonNeg = 100.0
+    transfer_per_person: NonNeg = 300.0
+    clearance_per_person: NonNeg = 400.0
 
 
 class Exits(Model):
@@ -127,6 +237,11 @@ class Scenario(Model):
     arrivals: Arrivals
     behaviour: Behaviour = Behaviour()
     exits: Exits = Exits()
+    learning: Learning | None = None
+    relocation: Relocation | None = None
+    funding: Funding | None = None
+    costs: Costs = Costs()
+    main_site: str | None = None  # the port displacement is measured from (default: first)
     sites: dict[Slug, Site]
     routes: dict[Slug, Route]
 
@@ -144,6 +259,17 @@ class Scenario(Model):
                     f"routes.{rid}.site: no site named '{route.site}'; "
                     f"defined sites: {', '.join(self.sites)}"
                 )
+        for rid, route in self.routes.items():
+            if route.boats is not None and route.mode != "small_boat":
+                raise ValueError(f"routes.{rid}.boats: only small_boat routes have boats")
+        named = {f"funding.allocation.{s}": s for s in (self.funding.allocation
+                                                         if self.funding else {})}
+        if self.main_site is not None:
+            named["main_site"] = self.main_site
+        for key, site in named.items():
+            if site not in self.sites:
+                raise ValueError(f"{key}: no site named '{site}'; defined sites: "
+                                 f"{', '.join(self.sites)}")
         if sum(s.arrival_share for s in self.sites.values()) <= 0:
             raise ValueError("sites: at least one site needs a positive arrival_share")
         return self

@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 
+from .policies.funding import funded
 from .scenario import MODES, Scenario
 
 
@@ -35,7 +36,14 @@ class World:
     route_ids: list[str]
     origin_ids: list[str]
     # sites
-    officers: np.ndarray  # (days, sites)
+    officers: np.ndarray  # (days, sites): all officers on duty (French, UK, funded)
+    french_officers: np.ndarray  # (days, sites): the scenario's own French officers
+    uk_officers: np.ndarray  # (days, sites): British officers deployed in France
+    funded_officers: np.ndarray  # (days, sites): officers bought with UK payments
+    uk_payment: np.ndarray  # (days, sites): GBP a day paid by the UK
+    site_capacity: np.ndarray  # (sites,) camp size before overcrowding (inf if none)
+    distance_km: np.ndarray  # (sites, sites)
+    main_site: int
     policies: list  # (sites,) the interception policy objects, see policies/interception.py
     arrival_share: np.ndarray
     # routes
@@ -43,7 +51,8 @@ class World:
     route_mode: np.ndarray  # index into MODES
     opportunities: np.ndarray  # (days, routes)
     per_opportunity: np.ndarray  # (days, routes)
-    infrastructure: np.ndarray  # (days, routes)
+    infrastructure: np.ndarray  # (days, routes): scheduled plus funded at the route's site
+    supply_factor: np.ndarray  # (days, routes): boat supply (1 = as scheduled)
     sea_viable: np.ndarray  # (routes, 12)
     icpt_base: np.ndarray
     icpt_officers: np.ndarray
@@ -54,6 +63,19 @@ class World:
     injury: np.ndarray
     death: np.ndarray
     weight: np.ndarray
+    # smugglers, groups, boats, drivers per route (neutral values where a route has none)
+    smuggler_required: np.ndarray
+    places_per_gang: np.ndarray  # nan where no market
+    paid_factor: np.ndarray
+    solo_penalty: np.ndarray
+    group_share: np.ndarray
+    diversion: np.ndarray
+    has_boats: np.ndarray
+    crowding_elasticity: np.ndarray
+    max_per_boat: np.ndarray
+    death_crowding: np.ndarray
+    bad_weather_factor: np.ndarray
+    traffic_light_share: np.ndarray  # of a lorry route's opportunities, where drivers react
     # arrivals
     daily_inflow: np.ndarray  # (days,) expected arrivals
     origin_share: np.ndarray
@@ -93,6 +115,11 @@ class World:
             cols = [resolve(getattr(x, attr), dates) for x in items]
             return np.stack(cols, axis=1) if cols else np.zeros((len(dates), 0))
 
+        french, uk = daily(sites, "officers"), daily(sites, "uk_officers")
+        funded_officers, funded_infra, uk_payment = funded(sc, years)
+        route_site = np.array([site_ids.index(r.site) for r in routes], dtype=np.int8)
+        boats = [r.boats for r in routes]
+        supply = [resolve(b.supply_factor, dates) if b else np.ones(len(dates)) for b in boats]
         return cls(
             scenario=sc,
             dates=dates,
@@ -101,14 +128,22 @@ class World:
             site_ids=site_ids,
             route_ids=list(sc.routes),
             origin_ids=list(sc.arrivals.origins),
-            officers=daily(sites, "officers"),
+            officers=french + uk + funded_officers,
+            french_officers=french,
+            uk_officers=uk,
+            funded_officers=funded_officers,
+            uk_payment=uk_payment,
+            site_capacity=np.array([s.capacity or np.inf for s in sites], dtype=float),
+            distance_km=_distances(sites),
+            main_site=site_ids.index(sc.main_site) if sc.main_site else 0,
             policies=[s.policy for s in sites],
             arrival_share=_normalise([s.arrival_share for s in sites]),
-            route_site=np.array([site_ids.index(r.site) for r in routes], dtype=np.int8),
+            route_site=route_site,
             route_mode=np.array([MODES.index(r.mode) for r in routes], dtype=np.int8),
             opportunities=daily(routes, "opportunities"),
             per_opportunity=daily(routes, "people_per_opportunity"),
-            infrastructure=daily(routes, "infrastructure"),
+            infrastructure=daily(routes, "infrastructure") + funded_infra[:, route_site],
+            supply_factor=np.stack(supply, axis=1) if supply else np.zeros((len(dates), 0)),
             sea_viable=np.array([r.sea_viable for r in routes]).reshape(len(routes), 12),
             icpt_base=per_route_icpt("base"),
             icpt_officers=per_route_icpt("officers"),
@@ -119,9 +154,40 @@ class World:
             injury=per_route("injury"),
             death=per_route("death"),
             weight=per_route("weight"),
+            smuggler_required=np.array([bool(r.market and r.market.smuggler == "required")
+                                        for r in routes], dtype=bool),
+            places_per_gang=_opt(routes, "market", "places_per_gang", np.nan),
+            paid_factor=_opt(routes, "market", "paid_interception_factor", 1.0),
+            solo_penalty=_opt(routes, "market", "solo_enforcement_penalty", 0.0),
+            group_share=_opt(routes, "groups", "share", 0.0),
+            diversion=_opt(routes, "groups", "diversion", 0.0),
+            has_boats=np.array([r.boats is not None for r in routes], dtype=bool),
+            crowding_elasticity=_opt(routes, "boats", "crowding_elasticity", 0.0),
+            max_per_boat=_opt(routes, "boats", "max_people_per_boat", np.inf),
+            death_crowding=_opt(routes, "boats", "death_crowding_exponent", 0.0),
+            bad_weather_factor=_opt(routes, "boats", "bad_weather_death_factor", 0.0),
+            traffic_light_share=np.array([
+                sc.sites[r.site].drivers.traffic_light_share
+                if sc.sites[r.site].drivers and r.mode != "small_boat" else 0.0
+                for r in routes]),
             daily_inflow=_daily_inflow(sc, dates, years, months),
             origin_share=_normalise(list(sc.arrivals.origins.values())),
         )
+
+
+def _opt(routes, part: str, attr: str, default: float) -> np.ndarray:
+    """One float per route from an optional sub-table, `default` where a route has none."""
+    return np.array([float(getattr(getattr(r, part), attr)) if getattr(r, part) else default
+                     for r in routes])
+
+
+def _distances(sites) -> np.ndarray:
+    """Great-circle distances in km; roads are longer, so they are scaled by 1.3."""
+    lat = np.radians([s.lat for s in sites])[:, None]
+    lon = np.radians([s.lon for s in sites])[:, None]
+    h = (np.sin((lat - lat.T) / 2) ** 2
+         + np.cos(lat) * np.cos(lat.T) * np.sin((lon - lon.T) / 2) ** 2)
+    return 1.3 * 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
 def _normalise(values: list[float]) -> np.ndarray:

@@ -3,9 +3,15 @@
 from .arrivals import Arrivals
 from .attempts import Attempts
 from .base import Process
+from .camps import Camps
+from .drivers import Drivers
 from .enforcement import Enforcement
 from .exits import Exits
+from .learning import Learning
+from .market import Market
+from .relocation import Relocation
 from .resolution import Resolution
 from .returns import Returns
 
-__all__ = ["Arrivals", "Attempts", "Enforcement", "Exits", "Process", "Resolution", "Returns"]
+__all__ = ["Arrivals", "Attempts", "Camps", "Drivers", "Enforcement", "Exits", "Learning",
+           "Market", "Process", "Relocation", "Resolution", "Returns"]

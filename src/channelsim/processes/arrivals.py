@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import Status
-from ..sampling import categorical
+from ..sampling import categorical, standard_normal
 from .base import Process
+from .learning import newcomer_beliefs
 
 
 class Arrivals(Process):
     name = "arrivals"
     site_results = ("arrivals",)
-    streams = ("arrivals", "arrival_site", "origin", "minor", "risk_tolerance")
+    streams = ("arrivals", "arrival_site", "origin", "minor", "risk_tolerance", "funds")
 
     def init(self, sim) -> None:
         initial = np.array([s.initial_people for s in sim.scenario.sites.values()])
@@ -42,4 +43,10 @@ class Arrivals(Process):
         # u ** (1/m - 1) lies in [0, 1] with mean m
         exponent = 1.0 / max(mean, 1e-6) - 1.0
         people.risk_tolerance[uids] = rng["risk_tolerance"].uniform(day, uids) ** exponent
+        behaviour = sim.scenario.behaviour
+        if behaviour.funds_median > 0:
+            z = standard_normal(rng["funds"].uniform(day, uids), rng["funds"].uniform(day, uids, 1))
+            people.funds[uids] = behaviour.funds_median * np.exp(behaviour.funds_spread * z)
+        if sim.scenario.learning is not None and hasattr(sim.state, "wins"):
+            newcomer_beliefs(sim, uids)  # initial people get theirs when learning starts
         return uids

@@ -75,7 +75,8 @@ def test_p3_a_cleared_camp_regrows_within_weeks():
     """P3: after a clearance on 1 May the Calais camp is back above half its size in six weeks,
     while arrivals continue."""
     raw = system(**{"sites.calais.clearance": {"dates": ["2020-05-01"], "buses": 25,
-                                               "seats": 20, "scatter_share": 0.6}})
+                                               "seats": 20, "scatter_share": 0.6},
+                    "sites.calais.initial_people": 1200})
     calais = 0
     for res in runs(raw, range(4)):
         camp = res.site["waiting"][:, calais]

@@ -38,7 +38,7 @@ def test_good_file_validates(tmp_path, capsys):
         (("attempt_probability = 0.35", 'attempt_probability = "often"'),
          ["behaviour.attempt_probability", "valid number"]),
         # a probability of 1.5
-        (("success = 0.9               # assumption: some", "success = 1.5 # "),
+        (("success = 0.9\ninjury = 0.002", "success = 1.5\ninjury = 0.002"),
          ["routes.calais_ferry.success", "less than or equal to 1"]),
         # a route naming a site that does not exist
         (('site = "ouistreham"', 'site = "caen"'),
@@ -46,8 +46,7 @@ def test_good_file_validates(tmp_path, capsys):
         # malformed TOML
         (("[behaviour]", "[behaviour"), ["malformed TOML", "line"]),
         # an unknown policy type
-        (('policy = { type = "warn_release" }  # assumption',
-          'policy = { type = "deport" }  # assumption'),
+        (('policy = { type = "warn_release" }', 'policy = { type = "deport" }'),
          ["sites.dunkirk.policy", "warn_release, detain, transfer"]),
     ],
     ids=["unknown-key", "wrong-type", "probability-1.5", "missing-site", "malformed-toml",

@@ -41,12 +41,15 @@ def unsupported(scenario: Scenario) -> list[str]:
     parts += [(f"sites.{k}", site) for k, site in scenario.sites.items()]
     for k, route in scenario.routes.items():
         parts += [(f"routes.{k}", route), (f"routes.{k}.interception", route.interception)]
-    return [
+    extra = [
         f"{path}.{name}".lstrip(".")
         for path, part in parts
         for name, field in type(part).model_fields.items()
         if name not in FOUNDATION[type(part).__name__] and getattr(part, name) != field.default
     ]
+    # a policy that changes on dates is beyond the foundation too
+    return extra + [f"sites.{k}.policy" for k, site in scenario.sites.items()
+                    if isinstance(site.policy, dict)]
 
 
 class ChannelModel(mesa.Model):

@@ -65,12 +65,13 @@ class People:
                        for k, t in ROUTE_COLUMNS.items()}
         self.active = np.empty(0, dtype=np.int32)
         self._releases: dict[int, list[np.ndarray]] = {}
+        self._refresh_views()
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        cols = self.__dict__.get("_cols")
-        if cols is not None and name in cols:
-            return cols[name][: self.n]
-        raise AttributeError(name)
+    def _refresh_views(self) -> None:
+        """Expose each column's live rows as a plain attribute (`people.status`): a view,
+        so writes go to the column; renewed whenever rows are added."""
+        for name, col in self._cols.items():
+            setattr(self, name, col[: self.n])
 
     @property
     def nbytes(self) -> int:
@@ -89,6 +90,7 @@ class People:
         for name, value in values.items():
             self._cols[name][start:stop] = value
         self.n = stop
+        self._refresh_views()
         uids = np.arange(start, stop, dtype=np.int32)
         self.active = np.concatenate([self.active, uids])
         return uids

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 SCORECARD_LABELS = {
-    "arrivals": "people arrived",
+    "arrivals": "people (present at the start or arrived)",
     "crossings": "crossings",
     "attempts": "attempts",
     "interceptions": "interceptions",
@@ -36,7 +36,7 @@ SCORECARD_LABELS = {
     "bused": "people bused away in clearances",
     "public_order_incidents": "public-order incidents",
     "road_incidents": "road incidents (drivers not stopping)",
-    "relocations": "moves between sites",
+    "relocations": "moves between sites (incl. scattering)",
 }
 
 

@@ -74,6 +74,7 @@ class Results:
     dates: np.ndarray
     site_ids: list[str]
     route_ids: list[str]
+    origin_ids: list[str]
     route_site: np.ndarray
     route_mode: np.ndarray
     officers: np.ndarray
@@ -98,6 +99,7 @@ class Results:
             dates=w.dates,
             site_ids=w.site_ids,
             route_ids=w.route_ids,
+            origin_ids=w.origin_ids,
             route_site=w.route_site,
             route_mode=w.route_mode,
             officers=w.officers,
@@ -146,7 +148,7 @@ class Results:
         days_to_cross = np.where(crossed, p["exit_day"] - p["arrival_day"], -1)
         return pa.table({
             "uid": np.arange(len(p["status"]), dtype=np.int32),
-            "origin_group": p["origin"],
+            "origin_group": np.array(self.origin_ids, dtype=object)[p["origin"]],
             "minor": p["minor"],
             "arrival_date": start + p["arrival_day"].astype("timedelta64[D]"),
             "site": np.array(self.site_ids, dtype=object)[p["site"]],
@@ -159,6 +161,16 @@ class Results:
             "injuries": p["injuries"],
             "days_to_cross": days_to_cross.astype(np.int32),
         })
+
+    def _people_per_boat(self) -> dict[str, float | None]:
+        """People per boat launched, per boat route: attempts over boats used."""
+        r = self.route
+        return {
+            rid: _ratio(float(r["attempts"][:, i].sum()),
+                        _boats_used(r["attempts"][:, i], r["people_per_boat"][:, i]))
+            for i, rid in enumerate(self.route_ids)
+            if not np.isnan(r["people_per_boat"][:, i]).all()
+        }
 
     def by_site(self, per_route: np.ndarray) -> np.ndarray:
         """Sum a (days, routes) array into (days, sites)."""
@@ -177,6 +189,7 @@ class Results:
         p = self.people
         crossed = p["status"] == Status.CROSSED
         present = s["waiting"]
+        grouped = r["grouped_attempts"].sum(axis=0) > 0
         peak_idx = present.argmax(axis=0)
         by_year = {
             str(y): int(r["crossings"][years == y].sum()) for y in np.unique(years)
@@ -207,10 +220,12 @@ class Results:
                                           attempts),
                 "smuggler_revenue": float(r["revenue"].sum()),
                 "smuggled_share": _ratio(int(r["paid_crossings"].sum()), crossings),
-                "grouped_success": _ratio(int(r["grouped_crossings"].sum()),
-                                          int(r["grouped_attempts"].sum())),
-                "solo_success": _ratio(crossings - int(r["grouped_crossings"].sum()),
-                                       attempts - int(r["grouped_attempts"].sum())),
+                # on the routes where groups go, so the two share their routes and days
+                "grouped_success": _ratio(int(r["grouped_crossings"][:, grouped].sum()),
+                                          int(r["grouped_attempts"][:, grouped].sum())),
+                "solo_success": _ratio(
+                    int((r["crossings"] - r["grouped_crossings"])[:, grouped].sum()),
+                    int((r["attempts"] - r["grouped_attempts"])[:, grouped].sum())),
                 "public_cost": float(sum(c.sum() for c in self.costs.values())),
                 "public_cost_france": float(self.costs["france"].sum()),
                 "public_cost_uk": float(self.costs["uk"].sum()),
@@ -221,7 +236,7 @@ class Results:
                 "bused": int(s["bused"].sum()),
                 "public_order_incidents": int(s["public_order_incidents"].sum()),
                 "road_incidents": int(s["road_incidents"].sum()),
-                "relocations": int(s["departures"].sum()),
+                "relocations": int(s["moves_to"].sum()),
                 "max_interceptions_per_person": int(p["interceptions"].max(initial=0)),
                 "mean_attempts_per_crosser": float(p["attempts"][crossed].mean())
                 if crossed.any()
@@ -243,12 +258,7 @@ class Results:
                 rid: float(np.nanmean(r["price"][:, i]))
                 for i, rid in enumerate(self.route_ids) if not np.isnan(r["price"][:, i]).all()
             },
-            "mean_people_per_boat_by_route": {
-                rid: _ratio(float(r["attempts"][:, i].sum()),
-                            float(np.nansum(r["attempts"][:, i] / r["people_per_boat"][:, i])))
-                for i, rid in enumerate(self.route_ids)
-                if not np.isnan(r["people_per_boat"][:, i]).all()
-            },
+            "mean_people_per_boat_by_route": self._people_per_boat(),
             "peak_present_by_site": dict(zip(self.site_ids, _ints(present.max(axis=0)),
                                              strict=True)),
             "peak_present_date_by_site": {
@@ -258,6 +268,11 @@ class Results:
                 st.name.lower(): int(n) for st, n in zip(Status, self.status[-1], strict=True)
             },
         }
+
+
+def _boats_used(attempts: np.ndarray, per_boat: np.ndarray) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.nansum(np.where(attempts > 0, attempts / per_boat, 0.0)))
 
 
 def public_costs(sim: Sim) -> dict[str, np.ndarray]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import tomllib
 import types
 import typing
@@ -70,7 +71,9 @@ class Clearance(Model):
     return_probability: Prob = 0.5
     return_delay_days: Annotated[float, Field(ge=1.0, le=365.0)] = 30.0
     scatter_share: Prob = 0.5
+    camp_share: Prob = 1.0  # share of the people waiting at the site who live in this camp
     cooldown_days: Annotated[int, Field(ge=0)] = 30
+    triggers_from: date | None = None  # size and incident triggers apply from this date
 
 
 class Drivers(Model):
@@ -88,11 +91,12 @@ class Site(Model):
     lon: Annotated[float, Field(ge=-10.0, le=10.0)]
     officers: Schedule = 0.0
     uk_officers: Schedule = 0.0
-    policy: Policy = WarnRelease(type="warn_release")
+    # one policy, or {date = policy, ...}: each in force from its date (warn and release before)
+    policy: Policy | dict[date, Policy] = WarnRelease(type="warn_release")
     initial_people: Annotated[int, Field(ge=0)] = 0
     arrival_share: NonNeg = 1.0
     capacity: Annotated[int, Field(ge=1)] | None = None  # camp size before overcrowding
-    clearance: Clearance | None = None
+    clearance: Clearance | list[Clearance] | None = None  # one rule, or several
     drivers: Drivers | None = None
 
 
@@ -242,6 +246,9 @@ class Scenario(Model):
     funding: Funding | None = None
     costs: Costs = Costs()
     main_site: str | None = None  # the port displacement is measured from (default: first)
+    # where each number comes from: dotted key (or a prefix of it) -> "evidence_id[, id]: note"
+    # or "assumption: reason"; see provenance.py
+    sources: dict[str, str] = {}
     sites: dict[Slug, Site]
     routes: dict[Slug, Route]
 
@@ -276,7 +283,7 @@ class Scenario(Model):
 
     def digest(self) -> str:
         """A short hash of the validated content, recorded with every result."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        text = json.dumps(self.model_dump(mode="json", exclude={"sources"}), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -324,15 +331,51 @@ def load(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) 
     """Read, override (`dotted.key=value`) and validate a scenario file or bundled name."""
     path = resolve_path(name_or_path)
     source = str(path)
+    raw = read_raw(path)
+    for item in overrides:
+        apply_override(raw, item, source)
+    return from_dict(raw, source)
+
+
+def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The file's table, merged over the scenario it `extends` (a path relative to the file,
+    or a bundled name), recursively."""
+    source = str(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, [("", f"malformed TOML: {exc}")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, [("", f"cannot read the file: {exc}")]) from None
-    for item in overrides:
-        apply_override(raw, item, source)
-    return from_dict(raw, source)
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ScenarioError(source, [("extends", "must be a scenario name or a file path")])
+    relative = path.parent / parent
+    parent_path = relative if relative.is_file() else resolve_path(parent)
+    if parent_path.resolve() in seen:
+        raise ScenarioError(source, [("extends", f"'{parent}' extends this file again (a cycle)")])
+    base = read_raw(parent_path, (*seen, path.resolve()))
+    base.pop("description", None)  # a child describes itself
+    return merge(base, raw)
+
+
+def merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """Child values over base values, table by table. A dated series ({date = value}) or a
+    yearly one ({2014 = value}) is replaced whole, so a child never inherits stray dates."""
+    out = dict(base)
+    for key, value in child.items():
+        old = out.get(key)
+        if isinstance(value, dict) and isinstance(old, dict) and not is_series(value):
+            out[key] = merge(old, value)
+        else:
+            out[key] = value
+    return out
+
+
+def is_series(table: dict[str, Any]) -> bool:
+    return bool(table) and all(re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", str(k)) for k in table)
 
 
 def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:

@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 
 from .policies.funding import funded
-from .scenario import MODES, Scenario
+from .scenario import MODES, Scenario, WarnRelease
 
 
 def resolve(schedule: float | dict[date, float], dates: np.ndarray) -> np.ndarray:
@@ -44,7 +44,7 @@ class World:
     site_capacity: np.ndarray  # (sites,) camp size before overcrowding (inf if none)
     distance_km: np.ndarray  # (sites, sites)
     main_site: int
-    policies: list  # (sites,) the interception policy objects, see policies/interception.py
+    policies: list  # per site: [(first day, policy), ...] in date order (policies/interception.py)
     arrival_share: np.ndarray
     # routes
     route_site: np.ndarray  # (routes,)
@@ -92,6 +92,19 @@ class World:
     def n_routes(self) -> int:
         return len(self.route_ids)
 
+    def day_of(self, when) -> int:
+        """The index of a calendar date in the run (negative before the start)."""
+        return int((np.datetime64(when, "D") - self.dates[0]).astype(int))
+
+    def policy_on(self, day: int, site: int):
+        """The interception policy in force at a site on a day."""
+        current = self.policies[site][0][1]
+        for first, policy in self.policies[site]:
+            if first > day:
+                break
+            current = policy
+        return current
+
     @property
     def route_index(self) -> np.ndarray:
         return np.arange(len(self.route_ids))
@@ -136,7 +149,7 @@ class World:
             site_capacity=np.array([s.capacity or np.inf for s in sites], dtype=float),
             distance_km=_distances(sites),
             main_site=site_ids.index(sc.main_site) if sc.main_site else 0,
-            policies=[s.policy for s in sites],
+            policies=[_policy_schedule(s.policy, dates) for s in sites],
             arrival_share=_normalise([s.arrival_share for s in sites]),
             route_site=route_site,
             route_mode=np.array([MODES.index(r.mode) for r in routes], dtype=np.int8),
@@ -173,6 +186,19 @@ class World:
             daily_inflow=_daily_inflow(sc, dates, years, months),
             origin_share=_normalise(list(sc.arrivals.origins.values())),
         )
+
+
+def _policy_schedule(policy, dates: np.ndarray) -> list:
+    """[(first day, policy)] from one policy or {date: policy}; warn and release before the
+    first date."""
+    if not isinstance(policy, dict):
+        return [(0, policy)]
+    start = dates[0]
+    steps = [(int((np.datetime64(d, "D") - start).astype(int)), p)
+             for d, p in sorted(policy.items())]  # World.day_of, before the World exists
+    if steps[0][0] > 0:
+        steps.insert(0, (0, WarnRelease(type="warn_release")))
+    return steps
 
 
 def _opt(routes, part: str, attr: str, default: float) -> np.ndarray:

@@ -32,10 +32,15 @@ def _choose(active, status, site, belief_a, belief_b, use_beliefs, funds, risk, 
     routes = np.empty(active.shape[0], dtype=np.int64)
     value = np.empty(n_routes)
     k = 0
+    site_open = site_weights.sum(axis=1) > 0.0
     for uid in active:
         if status[uid] != 1:  # 1 = Status.WAITING
             continue
         s = site[uid]
+        # the decision draw first: most people do not try on a given day, and their route
+        # values need not be computed (the outcome is the same either way)
+        if not site_open[s] or unit(uid, base_decide) >= p_attempt:
+            continue
         total = 0.0
         for r in range(n_routes):
             v = site_weights[s, r]
@@ -48,7 +53,7 @@ def _choose(active, status, site, belief_a, belief_b, use_beliefs, funds, risk, 
                     v *= np.exp(-aversion * (1.0 - risk[uid]) * death[r])
             value[r] = v
             total += v
-        if total <= 0.0 or unit(uid, base_decide) >= p_attempt:
+        if total <= 0.0:
             continue
         u = unit(uid, base_route) * total
         r = 0
@@ -107,8 +112,11 @@ class Attempts(Process):
         sim.today.rough_sea = np.clip((closeness - 0.7) / 0.3, 0.0, 1.0)
         units = world.opportunities[day] * world.supply_factor[day] * (weather < sea)
         base = world.per_opportunity[day]
+        # where a smuggler is required, the gangs' places cap the route; elsewhere people
+        # can go alone, so the gangs limit only who pays, not who tries
         gang_units = st.gangs * world.places_per_gang / np.maximum(base, 1e-9)
-        units = np.where(np.isnan(gang_units), units, np.minimum(units, gang_units))
+        capped = world.smuggler_required & ~np.isnan(gang_units)
+        units = np.where(capped, np.minimum(units, np.nan_to_num(gang_units)), units)
         units = units * (1.0 - st.refusing[world.route_site] * world.traffic_light_share)
         return units, units * base
 

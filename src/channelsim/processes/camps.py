@@ -22,43 +22,51 @@ from .relocation import overcrowding, send
 class Camps(Process):
     name = "camps"
     site_results = ("public_order_incidents", "clearances", "bused", "into_care", "scattered")
-    streams = ("incident", "bus_queue", "scatter", "scatter_site")
+    streams = ("incident", "camp", "bus_queue", "scatter", "scatter_site", "transfer_delay",
+               "transfer_return")
 
     def init(self, sim) -> None:
         world = sim.world
-        self.configs = [s.clearance for s in sim.scenario.sites.values()]
-        self.scheduled = [
-            {int((np.datetime64(d, "D") - world.dates[0]).astype(int)) for d in c.dates}
-            if c else set() for c in self.configs
-        ]
+        self.rules = []  # (site, rule, scheduled days, first day of triggers)
+        for s, site in enumerate(sim.scenario.sites.values()):
+            rules = site.clearance if isinstance(site.clearance, list) else [site.clearance]
+            for rule in filter(None, rules):
+                days = {world.day_of(d) for d in rule.dates}
+                start = world.day_of(rule.triggers_from) if rule.triggers_from else 0
+                self.rules.append((s, rule, days, start))
         self.last = np.full(world.n_sites, -10**6)
         self.incidents = np.zeros(world.n_sites, dtype=np.int64)
 
     def step(self, sim) -> None:
-        if not any(self.configs):
+        if not self.rules:
             return
         day = sim.day
         crowding = overcrowding(sim)
         u = sim.rng["incident"].uniform(day, np.arange(sim.world.n_sites))
-        for s, cfg in enumerate(self.configs):
-            if cfg is None:
-                continue
-            if u[s] < cfg.incident_rate * crowding[s]:
-                self.incidents[s] += 1
-                sim.rec.site["public_order_incidents"][day, s] += 1
-            rested = day - self.last[s] >= cfg.cooldown_days
+        incident_rate = np.zeros(sim.world.n_sites)
+        for s, rule, _, start in self.rules:
+            if day >= start:
+                incident_rate[s] = max(incident_rate[s], rule.incident_rate)
+        new = u < incident_rate * crowding
+        self.incidents += new
+        sim.rec.site["public_order_incidents"][day] = new
+        for s, rule, days, start in self.rules:
+            if self.last[s] == day:
+                continue  # one clearance a site a day, whichever rule called it
+            rested = day - self.last[s] >= rule.cooldown_days and day >= start
             camp = sim.rec.site["waiting"][max(day - 1, 0), s]
-            due = (day in self.scheduled[s]
-                   or (rested and cfg.threshold is not None and camp >= cfg.threshold)
-                   or (rested and self.incidents[s] >= cfg.incidents_to_clear))
-            if due:
-                self.clear(sim, s, cfg)
+            if (day in days
+                    or (rested and rule.threshold is not None and camp >= rule.threshold)
+                    or (rested and rule.incident_rate > 0
+                        and self.incidents[s] >= rule.incidents_to_clear)):
+                self.clear(sim, s, rule)
 
     def clear(self, sim, s: int, cfg) -> None:
         people, day, rec, rng = sim.people, sim.day, sim.rec.site, sim.rng
         self.last[s], self.incidents[s] = day, 0
         active = people.active
         camp = active[(people.status[active] == Status.WAITING) & (people.site[active] == s)]
+        camp = camp[rng["camp"].below(day, camp, cfg.camp_share)]  # who lives in this camp
         minors = camp[people.minor[camp]]
         people.status[minors] = Status.LEFT
         people.exit_day[minors] = day

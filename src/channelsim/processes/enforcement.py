@@ -21,7 +21,7 @@ class Enforcement(Process):
         people, world = sim.people, sim.world
         sites = people.site[uids]
         for s in np.unique(sites):
-            apply_interception_policy(sim, uids[sites == s], world.policies[s])
+            apply_interception_policy(sim, uids[sites == s], world.policy_on(sim.day, s))
         status = people.status[uids]
         for name, code in (("detentions", Status.DETAINED), ("transfers", Status.DISPERSED)):
             sim.rec.site[name][sim.day] = np.bincount(

@@ -7,27 +7,42 @@ view (rumours), and newcomers start from it. Beliefs then drive route choice and
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ..population import Status
+from ..random import unit
 from .base import Process
 
 
-def group_view(sim, sites: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (a, b) a group's rumours carry, per person and route: the group's recent success
-    rate per attempt, shrunk towards the prior, with the prior's strength."""
+def group_rate(sim) -> np.ndarray:
+    """(sites, origins, routes): each group's recent success rate per attempt, shrunk towards
+    the prior with the prior's strength; rumours carry it at that strength."""
     cfg, st = sim.scenario.learning, sim.state
     k = cfg.prior_strength
-    wins, losses = st.wins[sites, origins], st.losses[sites, origins]
-    rate = (wins + cfg.prior_success * k) / (wins + losses + k)
-    return (rate * k).astype(np.float32), ((1 - rate) * k).astype(np.float32)
+    return (st.wins + cfg.prior_success * k) / (st.wins + st.losses + k)
 
 
 def newcomer_beliefs(sim, uids: np.ndarray) -> None:
-    people = sim.people
-    a, b = group_view(sim, people.site[uids], people.origin[uids])
-    people.belief_a[uids] = a
-    people.belief_b[uids] = b
+    people, k = sim.people, sim.scenario.learning.prior_strength
+    rate = group_rate(sim)[people.site[uids], people.origin[uids]]
+    people.belief_a[uids] = rate * k
+    people.belief_b[uids] = (1 - rate) * k
+
+
+@numba.njit(cache=True, nogil=True)
+def _rumours(active, status, site, origin, belief_a, belief_b, rate, strength, weight, p, base):
+    """Waiting people who hear their group today move their beliefs towards its view."""
+    heard = 0
+    for uid in active:
+        if status[uid] != 1 or unit(uid, base) >= p:  # 1 = Status.WAITING
+            continue
+        heard += 1
+        view = rate[site[uid], origin[uid]]
+        for r in range(view.shape[0]):
+            belief_a[uid, r] = (1 - weight) * belief_a[uid, r] + weight * strength * view[r]
+            belief_b[uid, r] = (1 - weight) * belief_b[uid, r] + weight * strength * (1 - view[r])
+    return heard
 
 
 class Learning(Process):
@@ -56,10 +71,6 @@ class Learning(Process):
         failed = ~crossed
         people.belief_b[uids[failed], route[failed]] += 1.0
 
-        active = people.active
-        waiting = active[people.status[active] == Status.WAITING]
-        hearing = waiting[sim.rng["rumour"].below(day, waiting, cfg.rumour_probability)]
-        a, b = group_view(sim, people.site[hearing], people.origin[hearing])
-        w = cfg.rumour_weight
-        people.belief_a[hearing] = (1 - w) * people.belief_a[hearing] + w * a
-        people.belief_b[hearing] = (1 - w) * people.belief_b[hearing] + w * b
+        _rumours(people.active, people.status, people.site, people.origin, people.belief_a,
+                 people.belief_b, group_rate(sim), cfg.prior_strength, cfg.rumour_weight,
+                 cfg.rumour_probability, sim.rng["rumour"].base(day))

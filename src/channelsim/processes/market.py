@@ -39,7 +39,8 @@ class Market(Process):
         for r, m in enumerate(self.markets):
             if m is None:
                 continue
-            st.enforcement[r] = pressure[r] / m.reference_enforcement
+            # floored, so a route without enforcement still has a positive price
+            st.enforcement[r] = max(pressure[r] / m.reference_enforcement, 0.01)
             supply = st.gangs[r] * m.places_per_gang
             st.price[r] = (m.base_price * st.enforcement[r] ** m.enforcement_elasticity
                            * (max(st.demand[r], 1.0) / supply) ** m.demand_elasticity)

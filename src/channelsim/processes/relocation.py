@@ -24,8 +24,14 @@ def _movers(active, status, site, belief_a, belief_b, use_beliefs, route_site, r
     dest = np.empty(active.shape[0], dtype=np.int64)
     value = np.empty(n_sites)
     k = 0
+    # a move needs u < rate * gap, and no gap exceeds the best route value: draw first, and
+    # value the sites only for the few whose draw leaves a move possible
+    ceiling = rate * (route_value.max() + site_penalty.max()) if n_routes else 0.0
     for uid in active:
         if status[uid] != 1:  # 1 = Status.WAITING
+            continue
+        u = unit(uid, base)
+        if u >= ceiling:
             continue
         value[:] = 0.0
         for r in range(n_routes):
@@ -42,7 +48,7 @@ def _movers(active, status, site, belief_a, belief_b, use_beliefs, route_site, r
                 if v > best_v:
                     best, best_v = j, v
         gap = best_v - (value[here] - site_penalty[here])
-        if best >= 0 and gap > 0 and unit(uid, base) < rate * gap:
+        if best >= 0 and gap > 0 and u < rate * gap:
             uids[k] = uid
             dest[k] = best
             k += 1
@@ -57,7 +63,7 @@ def send(sim, uids: np.ndarray, dest: np.ndarray) -> None:
     people.status[uids] = Status.TRAVELLING
     people.site[uids] = dest
     people.hold(uids, (sim.day + days).astype(np.int64))
-    sim.rec.site["departures"][sim.day] += np.bincount(dest, minlength=world.n_sites)
+    sim.rec.site["moves_to"][sim.day] += np.bincount(dest, minlength=world.n_sites)
 
 
 def overcrowding(sim) -> np.ndarray:
@@ -68,7 +74,7 @@ def overcrowding(sim) -> np.ndarray:
 
 class Relocation(Process):
     name = "relocation"
-    site_results = ("departures",)
+    site_results = ("moves_to",)  # counted at the destination, on the day of leaving
     streams = ("relocate",)
 
     def step(self, sim) -> None:

@@ -47,8 +47,9 @@ class Resolution(Process):
 
         price = st.price[route]
         has_market = ~np.isnan(price)
-        paid = has_market & (world.smuggler_required[route] | (people.funds[uids] >= price))
-        people.funds[uids[paid]] -= price[paid].astype(np.float32)
+        # a smuggler is hired by those who can pay; the fee is due on arrival in the UK
+        # (price_boat_deposit_2019_2020), so failed tries cost nothing but time
+        paid = has_market & (people.funds[uids] >= price)
         grouped = rng["group"].below(day, uids, world.group_share[route])
 
         officer_term, rest = enforcement_terms(world, day, attempts)
@@ -65,6 +66,8 @@ class Resolution(Process):
         intercepted = ~dies & rng["intercept"].below(day, uids, p)
         crosses = ~dies & ~intercepted & rng["success"].below(day, uids, world.success[route])
 
+        fee = paid & crosses
+        people.funds[uids[fee]] -= price[fee].astype(np.float32)
         people.injuries[uids[injured]] += 1
         people.interceptions[uids[intercepted]] += 1
         ended = dies | crosses
@@ -86,7 +89,7 @@ class Resolution(Process):
         out["p_intercept"][day] = interception_probability(world, day, attempts)
         out["paid_attempts"][day] = count(paid)
         out["paid_crossings"][day] = count(paid & crosses)
-        out["revenue"][day] = count(paid, np.nan_to_num(price))
+        out["revenue"][day] = count(fee, price)  # fee implies a market, so a finite price
         out["grouped_attempts"][day] = count(grouped)
         out["grouped_crossings"][day] = count(grouped & crosses)
 

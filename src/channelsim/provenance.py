@@ -1,0 +1,99 @@
+"""Where each number in a scenario comes from.
+
+A scenario's `[sources]` table maps a dotted key, or a prefix that covers a whole table, to
+either `"evidence_id[, evidence_id]: note"` (rows of data/evidence.csv) or
+`"assumption: reason"`. Every number must be covered; `channelsim scenarios show` prints each
+with its provenance, and the tests refuse a bundled scenario with an uncited number.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .scenario import is_series
+
+# text, and the towns' coordinates (geography, not evidence), need no source
+NOT_NUMBERS = ("name", "description", "site", "mode", "type", "smuggler", "main_site", "lat",
+               "lon")
+
+
+@cache
+def evidence() -> dict[str, dict[str, str]]:
+    """The evidence table, by id."""
+    path = resources.files("channelsim") / "data" / "evidence.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row["id"]: row for row in csv.DictReader(f)}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    key: str
+    value: Any
+    covered_by: str | None  # the [sources] key that covers this value
+    ids: tuple[str, ...]
+    note: str
+    assumption: bool
+
+    @property
+    def problem(self) -> str | None:
+        if self.covered_by is None:
+            return "no source: cite an evidence id or write 'assumption: <reason>'"
+        if self.assumption:
+            return None if self.note else "an assumption needs a reason after 'assumption:'"
+        if not self.ids:
+            return "the source names no evidence id"
+        unknown = [i for i in self.ids if i not in evidence()]
+        return f"unknown evidence id(s): {', '.join(unknown)}" if unknown else None
+
+
+def numbers(raw: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Every number (or list of numbers) in a scenario table, by dotted key; a dated or
+    yearly series counts as one value."""
+    out = []
+    for key, value in raw.items():
+        path = f"{prefix}{key}"
+        if key == "sources" and not prefix or key in NOT_NUMBERS:
+            continue
+        if isinstance(value, dict) and not is_series(value):
+            out += numbers(value, f"{path}.")
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, item in enumerate(value):  # an array of tables, e.g. several clearance rules
+                out += numbers(item, f"{path}.{i}.")
+        elif isinstance(value, dict | list) or _is_number(value):
+            if isinstance(value, list) and not all(_is_number(v) for v in value):
+                continue  # lists of dates and the like
+            out.append((path, value))
+    return out
+
+
+def trace(raw: dict[str, Any]) -> list[Provenance]:
+    """The provenance of every number in a (merged) raw scenario."""
+    sources: dict[str, str] = raw.get("sources", {})
+    rows = []
+    for key, value in numbers(raw):
+        cover = _covering(key, sources)
+        text = sources.get(cover, "") if cover else ""
+        head, _, note = text.partition(":")
+        assumption = head.strip().lower() == "assumption"
+        ids = () if assumption else tuple(i.strip() for i in head.replace("+", ",").split(",")
+                                          if i.strip())
+        rows.append(Provenance(key, value, cover, ids, note.strip(), assumption))
+    return rows
+
+
+def _covering(key: str, sources: dict[str, str]) -> str | None:
+    """The longest [sources] key equal to `key` or a dotted prefix of it."""
+    parts = key.split(".")
+    for n in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:n])
+        if candidate in sources:
+            return candidate
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

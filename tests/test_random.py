@@ -53,3 +53,14 @@ def test_changing_police_at_one_site_leaves_everyone_else_unchanged():
         assert np.array_equal(base.people[col][elsewhere], more.people[col][elsewhere]), col
     changed = base.people["interceptions"][~elsewhere] != more.people["interceptions"][~elsewhere]
     assert changed.any()
+
+
+def test_poisson_counts_have_the_right_mean_and_variance():
+    """Over 20,000 days, mean and variance within 4 standard errors, by inversion (lam 3, 80)
+    and by the normal branch (lam 900)."""
+    s, n = Stream(2, "arrivals"), 20_000
+    for lam in (3.0, 80.0, 900.0):
+        k = np.array([s.poisson(day, lam) for day in range(n)], dtype=float)
+        assert abs(k.mean() - lam) < 4 * np.sqrt(lam / n)
+        # Var of a sample variance for Poisson: (mu4 - sigma^4) / n = (lam + 2 lam^2) / n
+        assert abs(k.var() - lam) < 4 * np.sqrt((lam + 2 * lam**2) / n)

@@ -36,6 +36,11 @@ def unit(uid, base: np.uint64) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
+def unit_at(uid: int, base: np.uint64) -> float:
+    return unit(uid, base)
+
+
+@numba.njit(cache=True, nogil=True)
 def _uniform_kernel(uids: np.ndarray, base: np.uint64) -> np.ndarray:
     # one pass without temporaries: the numpy form of this arithmetic took five times as
     # long and was the largest item in the engine's profile
@@ -52,6 +57,24 @@ def _below_kernel(uids: np.ndarray, base: np.uint64, p: np.ndarray) -> np.ndarra
     for i in range(uids.shape[0]):
         out[i] = unit(uids[i], base) < (p[0] if scalar else p[i])
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _poisson(u: float, u2: float, lam: float) -> int:
+    """Poisson(lam) by inversion of u; past lam = 400 (where exp(-lam) loses precision) a
+    rounded normal from u and u2 (Box-Muller), whose error there is negligible."""
+    if lam <= 0.0:
+        return 0
+    if lam > 400.0:
+        z = np.sqrt(-2.0 * np.log1p(-u)) * np.cos(2.0 * np.pi * u2)
+        return max(0, int(np.floor(lam + np.sqrt(lam) * z + 0.5)))
+    k, p = 0, np.exp(-lam)
+    cdf = p
+    while u > cdf and k < 10_000:
+        k += 1
+        p *= lam / k
+        cdf += p
+    return k
 
 
 def _mix_int(x: int) -> int:
@@ -89,9 +112,11 @@ class Stream:
         probs = np.atleast_1d(np.asarray(p, dtype=np.float64))
         return _below_kernel(np.asarray(uids), self.base(day, slot), probs)
 
-    def generator(self, day: int, slot: int = 0) -> np.random.Generator:
-        """A numpy Generator for aggregate (not per-person) draws of this stream and day."""
-        return np.random.default_rng([self.key, int(day), int(slot)])
+    def poisson(self, day: int, lam: float, slot: int = 0) -> int:
+        """One Poisson count for this stream and day (uid 0 and 1 of the slot serve as its
+        uniforms), for aggregate events such as the day's arrivals."""
+        base = self.base(day, slot)
+        return int(_poisson(unit_at(0, base), unit_at(1, base), float(lam)))
 
 
 class Streams:

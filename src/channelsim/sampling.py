@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 
@@ -22,17 +23,23 @@ def exponential_days(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
     return np.maximum(1, np.ceil(-np.log1p(-u) * mean)).astype(np.int64)
 
 
+@numba.njit(cache=True, nogil=True)
 def first_k_per_group(group: np.ndarray, priority: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Mask keeping, in each group g, the k[g] members with the lowest priority.
 
-    Only oversubscribed groups need a selection, and a partition (not a sort) finds it."""
-    demand = np.bincount(group, minlength=len(k))
-    keep = np.ones(len(group), dtype=bool)
-    for g in np.flatnonzero(demand > k):
+    Only oversubscribed groups need a selection (a partial sort of their members)."""
+    n_groups = k.shape[0]
+    demand = np.zeros(n_groups, dtype=np.int64)
+    for g in group:
+        demand[g] += 1
+    keep = np.ones(group.shape[0], dtype=np.bool_)
+    for g in range(n_groups):
+        if demand[g] <= k[g]:
+            continue
         members = np.flatnonzero(group == g)
-        keep[members] = False
-        if k[g] > 0:
-            keep[members[np.argpartition(priority[members], k[g] - 1)[: k[g]]]] = True
+        order = np.argsort(priority[members], kind="mergesort")
+        for j in range(k[g], members.shape[0]):
+            keep[members[order[j]]] = False
     return keep
 
 

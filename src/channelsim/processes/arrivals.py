@@ -22,7 +22,7 @@ class Arrivals(Process):
 
     def step(self, sim) -> None:
         day = sim.day
-        count = sim.rng["arrivals"].generator(day).poisson(sim.world.daily_inflow[day])
+        count = sim.rng["arrivals"].poisson(day, sim.world.daily_inflow[day])
         uids = self._add(sim, count, sites=None, day=day)
         sim.rec.site["arrivals"][day] += np.bincount(
             sim.people.site[uids], minlength=sim.world.n_sites

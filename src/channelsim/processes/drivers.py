@@ -30,13 +30,12 @@ class Drivers(Process):
                                 minlength=world.n_sites)
         forced = np.bincount(world.route_site, minlength=world.n_sites,
                              weights=sim.rec.route["attempts"][day] * (lights > 0))
-        gen = sim.rng["road"].generator(day)
         for s, cfg in enumerate(self.configs):
             if cfg is None:
                 continue
             share = cfg.traffic_light_share
             added = cfg.sensitivity * forced[s] * share / max(at_lights[s], 1.0)
             st.refusing[s] = min(0.95, st.refusing[s] * (1 - cfg.decay) + added)
-            sim.rec.site["road_incidents"][day, s] = gen.poisson(
-                cfg.road_incident_rate * st.refusing[s] * at_lights[s])
+            sim.rec.site["road_incidents"][day, s] = sim.rng["road"].poisson(
+                day, cfg.road_incident_rate * st.refusing[s] * at_lights[s], slot=s)
         sim.rec.site["refusing_share"][day] = st.refusing

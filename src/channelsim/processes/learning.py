@@ -31,6 +31,18 @@ def newcomer_beliefs(sim, uids: np.ndarray) -> None:
 
 
 @numba.njit(cache=True, nogil=True)
+def _outcomes(uids, route, status, site, origin, belief_b, wins, losses):
+    """Today's attempts: the group remembers each outcome; a failure adds to one's own b."""
+    for i in range(uids.shape[0]):
+        uid, r = uids[i], route[i]
+        if status[uid] == 4:  # 4 = Status.CROSSED
+            wins[site[uid], origin[uid], r] += 1.0
+        else:
+            losses[site[uid], origin[uid], r] += 1.0
+            belief_b[uid, r] += 1.0
+
+
+@numba.njit(cache=True, nogil=True)
 def _rumours(active, status, site, origin, belief_a, belief_b, rate, strength, weight, p, base):
     """Waiting people who hear their group today move their beliefs towards its view."""
     heard = 0
@@ -43,6 +55,9 @@ def _rumours(active, status, site, origin, belief_a, belief_b, rate, strength, w
             belief_a[uid, r] = (1 - weight) * belief_a[uid, r] + weight * strength * view[r]
             belief_b[uid, r] = (1 - weight) * belief_b[uid, r] + weight * strength * (1 - view[r])
     return heard
+
+
+assert Status.WAITING == 1 and Status.CROSSED == 4, "the kernels hard-code these codes"
 
 
 class Learning(Process):
@@ -62,14 +77,10 @@ class Learning(Process):
             return
         people, st, day, today = sim.people, sim.state, sim.day, sim.today
         uids, route = today.attempters, today.route
-        crossed = people.status[uids] == Status.CROSSED
-        key = (people.site[uids], people.origin[uids], route)
         st.wins *= np.exp(-1.0 / cfg.memory_days)
         st.losses *= np.exp(-1.0 / cfg.memory_days)
-        np.add.at(st.wins, key, crossed)
-        np.add.at(st.losses, key, ~crossed)
-        failed = ~crossed
-        people.belief_b[uids[failed], route[failed]] += 1.0
+        _outcomes(uids, route, people.status, people.site, people.origin, people.belief_b,
+                  st.wins, st.losses)
 
         _rumours(people.active, people.status, people.site, people.origin, people.belief_a,
                  people.belief_b, group_rate(sim), cfg.prior_strength, cfg.rumour_weight,

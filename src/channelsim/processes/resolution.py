@@ -11,9 +11,11 @@ in rough weather.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from ..population import Status
+from ..random import unit
 from .base import Process
 
 
@@ -30,68 +32,91 @@ def interception_probability(world, day: int, attempts: np.ndarray) -> np.ndarra
     return -np.expm1(-(officer_term + rest))
 
 
+# outcome codes of one attempt
+FAILED, INTERCEPTED, CROSSED, DIED = 0, 1, 2, 3
+# columns of the per-route tally, in the order of Resolution.route_results after p_intercept
+TALLY = ("interceptions", "crossings", "deaths", "injuries", "paid_attempts", "paid_crossings",
+         "revenue", "grouped_attempts", "grouped_crossings")
+
+
+@numba.njit(cache=True, nogil=True)
+def _resolve(uids, route, funds, officer_term, rest, diversion, group_share, price, paid_factor,
+             solo_mult, death, injury, success, b_group, b_harm, b_intercept, b_success):
+    """Each attempt's outcome in one pass, drawing exactly as Stream.below would, and the
+    day's tally per route (columns as TALLY)."""
+    n = uids.shape[0]
+    outcome = np.zeros(n, dtype=np.int8)
+    injured = np.zeros(n, dtype=np.bool_)
+    paid = np.zeros(n, dtype=np.bool_)
+    tally = np.zeros((officer_term.shape[0], 9))
+    for i in range(n):
+        uid, r = uids[i], route[i]
+        market = not np.isnan(price[r])
+        paid[i] = market and funds[uid] >= price[r]
+        grouped = unit(uid, b_group) < group_share[r]
+        hazard = officer_term[r] * ((1.0 - diversion[r]) if grouped else 1.0) + rest[r]
+        if paid[i]:
+            hazard *= paid_factor[r]
+        elif market:
+            hazard *= solo_mult[r]
+        u_harm = unit(uid, b_harm)
+        if u_harm < death[r]:
+            outcome[i] = DIED
+        else:
+            injured[i] = u_harm < death[r] + injury[r]
+            if unit(uid, b_intercept) < -np.expm1(-hazard):
+                outcome[i] = INTERCEPTED
+            elif unit(uid, b_success) < success[r]:
+                outcome[i] = CROSSED
+        crossed = outcome[i] == CROSSED
+        tally[r, 0] += outcome[i] == INTERCEPTED
+        tally[r, 1] += crossed
+        tally[r, 2] += outcome[i] == DIED
+        tally[r, 3] += injured[i]
+        tally[r, 4] += paid[i]
+        tally[r, 5] += paid[i] and crossed
+        tally[r, 6] += price[r] if paid[i] and crossed else 0.0
+        tally[r, 7] += grouped
+        tally[r, 8] += grouped and crossed
+    return outcome, injured, paid, tally
+
+
 class Resolution(Process):
     name = "resolution"
-    route_results = ("attempts", "interceptions", "crossings", "deaths", "injuries",
-                     "p_intercept", "paid_attempts", "paid_crossings", "revenue",
-                     "grouped_attempts", "grouped_crossings")
+    route_results = ("attempts", "p_intercept", *TALLY)
     streams = ("harm", "intercept", "success", "group")
 
     def step(self, sim) -> None:
-        day, world, people, rng, rec, st = (sim.day, sim.world, sim.people, sim.rng, sim.rec,
-                                            sim.state)
+        day, world, people, rng, st = sim.day, sim.world, sim.people, sim.rng, sim.state
         uids, route = sim.today.attempters, sim.today.route
-        n_routes = world.n_routes
-        attempts = np.bincount(route, minlength=n_routes)
+        attempts = np.bincount(route, minlength=world.n_routes)
         people.attempts[uids] += 1
-
-        price = st.price[route]
-        has_market = ~np.isnan(price)
+        officer_term, rest = enforcement_terms(world, day, attempts)
         # a smuggler is hired by those who can pay; the fee is due on arrival in the UK
         # (price_boat_deposit_2019_2020), so failed tries cost nothing but time
-        paid = has_market & (people.funds[uids] >= price)
-        grouped = rng["group"].below(day, uids, world.group_share[route])
-
-        officer_term, rest = enforcement_terms(world, day, attempts)
-        hazard = officer_term[route] * np.where(grouped, 1.0 - world.diversion[route], 1.0)
-        hazard = hazard + rest[route]
-        solo_penalty = 1.0 + world.solo_penalty[route] * st.enforcement[route]
-        hazard *= np.where(paid, world.paid_factor[route], np.where(has_market, solo_penalty, 1))
-        p = -np.expm1(-hazard)
-
-        u_harm = rng["harm"].uniform(day, uids)
-        death = world.death[route] * self.boat_danger(sim)[route]
-        dies = u_harm < death
-        injured = ~dies & (u_harm < death + world.injury[route])
-        intercepted = ~dies & rng["intercept"].below(day, uids, p)
-        crosses = ~dies & ~intercepted & rng["success"].below(day, uids, world.success[route])
-
-        fee = paid & crosses
-        people.funds[uids[fee]] -= price[fee].astype(np.float32)
+        outcome, injured, paid, tally = _resolve(
+            uids, route, people.funds, officer_term, rest, world.diversion, world.group_share,
+            st.price, world.paid_factor, 1.0 + world.solo_penalty * st.enforcement,
+            world.death * self.boat_danger(sim), world.injury, world.success,
+            rng["group"].base(day), rng["harm"].base(day), rng["intercept"].base(day),
+            rng["success"].base(day),
+        )
+        crossed, died = uids[outcome == CROSSED], uids[outcome == DIED]
+        fee = paid & (outcome == CROSSED)
+        people.funds[uids[fee]] -= st.price[route[fee]].astype(np.float32)
         people.injuries[uids[injured]] += 1
-        people.interceptions[uids[intercepted]] += 1
-        ended = dies | crosses
-        people.status[uids[dies]] = Status.DEAD
-        people.status[uids[crosses]] = Status.CROSSED
-        people.exit_day[uids[ended]] = day
-        sim.today.intercepted = uids[intercepted]
+        sim.today.intercepted = uids[outcome == INTERCEPTED]
+        people.interceptions[sim.today.intercepted] += 1
+        people.status[died] = Status.DEAD
+        people.status[crossed] = Status.CROSSED
+        people.exit_day[crossed] = day
+        people.exit_day[died] = day
 
-        def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-            w = None if weights is None else weights[mask]
-            return np.bincount(route[mask], weights=w, minlength=n_routes)
-
-        out = rec.route
+        out = sim.rec.route
         out["attempts"][day] = attempts
-        out["interceptions"][day] = count(intercepted)
-        out["crossings"][day] = count(crosses)
-        out["deaths"][day] = count(dies)
-        out["injuries"][day] = count(injured)
         out["p_intercept"][day] = interception_probability(world, day, attempts)
-        out["paid_attempts"][day] = count(paid)
-        out["paid_crossings"][day] = count(paid & crosses)
-        out["revenue"][day] = count(fee, price)  # fee implies a market, so a finite price
-        out["grouped_attempts"][day] = count(grouped)
-        out["grouped_crossings"][day] = count(grouped & crosses)
+        for j, name in enumerate(TALLY):
+            out[name][day] = tally[:, j]
 
     @staticmethod
     def boat_danger(sim) -> np.ndarray:
@@ -100,7 +125,7 @@ class Resolution(Process):
         world = sim.world
         load = sim.rec.route["people_per_boat"][sim.day]
         usual = world.per_opportunity[sim.day]
-        crowding = np.where(world.has_boats, np.nan_to_num(load / np.maximum(usual, 1e-9),
-                                                            nan=1.0), 1.0)
+        with np.errstate(invalid="ignore"):
+            crowding = np.where(world.has_boats & (load > 0), load / np.maximum(usual, 1e-9), 1.0)
         weather = 1.0 + world.bad_weather_factor * sim.today.rough_sea
         return np.where(world.has_boats, crowding ** world.death_crowding * weather, 1.0)

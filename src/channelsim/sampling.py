@@ -27,19 +27,30 @@ def exponential_days(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
 def first_k_per_group(group: np.ndarray, priority: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Mask keeping, in each group g, the k[g] members with the lowest priority.
 
-    Only oversubscribed groups need a selection (a partial sort of their members)."""
-    n_groups = k.shape[0]
-    demand = np.zeros(n_groups, dtype=np.int64)
+    Members are bucketed by group in one pass (a counting sort); only oversubscribed groups
+    need a selection, found by partitioning their priorities at the k-th smallest."""
+    n, n_groups = group.shape[0], k.shape[0]
+    start = np.zeros(n_groups + 1, dtype=np.int64)
     for g in group:
-        demand[g] += 1
-    keep = np.ones(group.shape[0], dtype=np.bool_)
+        start[g + 1] += 1
+    start = np.cumsum(start)
+    fill = start[:-1].copy()
+    members = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        members[fill[group[i]]] = i
+        fill[group[i]] += 1
+    keep = np.ones(n, dtype=np.bool_)
     for g in range(n_groups):
-        if demand[g] <= k[g]:
+        lo, hi = start[g], start[g + 1]
+        if hi - lo <= k[g]:
             continue
-        members = np.flatnonzero(group == g)
-        order = np.argsort(priority[members], kind="mergesort")
-        for j in range(k[g], members.shape[0]):
-            keep[members[order[j]]] = False
+        if k[g] <= 0:
+            keep[members[lo:hi]] = False
+            continue
+        pr = priority[members[lo:hi]]
+        cut = np.partition(pr, k[g] - 1)[k[g] - 1]
+        for j in range(lo, hi):
+            keep[members[j]] = priority[members[j]] <= cut
     return keep
 
 

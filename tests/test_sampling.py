@@ -1,0 +1,25 @@
+"""Draw helpers: the capacity queue, categorical choice, stochastic rounding."""
+
+import numpy as np
+
+from channelsim.sampling import categorical, first_k_per_group, stochastic_round
+
+
+def test_first_k_per_group_keeps_the_lowest_priorities_in_each_group():
+    rng = np.random.default_rng(0)
+    group, priority = rng.integers(0, 5, 3000), rng.random(3000)
+    k = np.array([10, 0, 5000, 1, 300])
+    keep = first_k_per_group(group, priority, k)
+    for g in range(5):
+        members = np.flatnonzero(group == g)
+        expected = members[np.argsort(priority[members])[: k[g]]]
+        assert set(np.flatnonzero(keep & (group == g))) == set(expected)
+
+
+def test_categorical_and_rounding_are_unbiased():
+    n = 100_000
+    u = (np.arange(n) + 0.5) / n  # evenly spread uniforms: shares come out exactly
+    picks = categorical(u, np.array([1.0, 0.0, 3.0]))
+    assert np.allclose(np.bincount(picks, minlength=3) / n, [0.25, 0.0, 0.75], atol=1e-4)
+    rounded = stochastic_round(np.full(n, 2.3), u)
+    assert set(np.unique(rounded)) == {2, 3} and abs(rounded.mean() - 2.3) < 1e-4

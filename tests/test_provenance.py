@@ -58,3 +58,8 @@ def test_interception_policy_can_change_on_a_date():
     calais = world.site_ids.index("calais")
     assert world.policy_on(0, calais).type == "warn_release"
     assert world.policy_on(31, calais).type == "detain"
+
+
+def test_extends_replaces_tables_of_shares_whole():
+    sc = scenario.load("calais-clearance")
+    assert set(sc.arrivals.origins) == {"sudan", "iran", "eritrea", "afghanistan", "other"}

@@ -133,3 +133,31 @@ def print_sweep(s: dict[str, Any], console: Console) -> None:
 
 def _half(interval: list[float] | None) -> str:
     return "" if interval is None else f" ± {fmt((interval[1] - interval[0]) / 2)}"
+
+
+def print_provenance(name: str, description: str, rows, console: Console) -> None:
+    """Each number of a scenario with where it comes from: evidence rows or an assumption."""
+    from .provenance import evidence
+
+    table = Table(title=f"{name}: {description}", title_justify="left", show_lines=False)
+    for col in ("key", "value", "source"):
+        table.add_column(col, overflow="fold")
+    facts = evidence()
+    for row in rows:
+        value = row.value
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {fmt(v)}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = ", ".join(fmt(v) for v in value)
+        if row.assumption:
+            source = f"[italic]assumption[/]: {row.note}"
+        elif row.ids:
+            cited = "; ".join(
+                f"{i} ({facts[i]['quantity']}, {facts[i]['place']}, {facts[i]['period']}: "
+                f"{facts[i]['value']})" if i in facts else f"{i} (not in the evidence table)"
+                for i in row.ids)
+            source = cited + (f" - {row.note}" if row.note else "")
+        else:
+            source = "[red]no source[/]"
+        table.add_row(row.key, str(fmt(value)), source)
+    console.print(table, markup=True)

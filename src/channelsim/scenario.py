@@ -361,13 +361,19 @@ def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return merge(base, raw)
 
 
+# tables that are one value (shares that sum to a whole), replaced whole by a child
+WHOLE_TABLES = ("origins", "allocation")
+
+
 def merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
-    """Child values over base values, table by table. A dated series ({date = value}) or a
-    yearly one ({2014 = value}) is replaced whole, so a child never inherits stray dates."""
+    """Child values over base values, table by table. A dated series ({date = value}), a
+    yearly one ({2014 = value}) and a table of shares (origins, allocation) are replaced
+    whole, so a child never inherits stray dates or groups."""
     out = dict(base)
     for key, value in child.items():
         old = out.get(key)
-        if isinstance(value, dict) and isinstance(old, dict) and not is_series(value):
+        if (isinstance(value, dict) and isinstance(old, dict) and not is_series(value)
+                and key not in WHOLE_TABLES):
             out[key] = merge(old, value)
         else:
             out[key] = value

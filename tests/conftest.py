@@ -46,7 +46,12 @@ BASE = {
 
 def tiny(**changes) -> dict:
     """The tiny scenario with dotted-key changes: tiny(**{"sites.calais.officers": 5})."""
-    raw = copy.deepcopy(BASE)
+    return changed(BASE, changes)
+
+
+def changed(base: dict, changes: dict) -> dict:
+    """A deep copy of a scenario dict with dotted-key values set."""
+    raw = copy.deepcopy(base)
     for key, value in changes.items():
         node = raw
         *parents, last = key.split(".")
@@ -142,11 +147,4 @@ SYSTEM = {
 
 def system(**changes) -> dict:
     """A small scenario with every mechanism on, with dotted-key changes as in tiny()."""
-    raw = copy.deepcopy(SYSTEM)
-    for key, value in changes.items():
-        node = raw
-        *parents, last = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return raw
+    return changed(SYSTEM, changes)

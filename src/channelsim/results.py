@@ -84,7 +84,6 @@ class Results:
     route: dict[str, np.ndarray]
     status: np.ndarray
     people: dict[str, np.ndarray]
-    beliefs: np.ndarray  # (people, routes): believed success, a / (a + b); nan if none
     timings: dict[str, float] = field(default_factory=dict)
     active_person_days: int = 0
 
@@ -108,8 +107,8 @@ class Results:
             site=sim.rec.site,
             route=sim.rec.route,
             status=sim.rec.status,
-            people={k: getattr(sim.people, k).copy() for k in COLUMNS},
-            beliefs=_belief_means(sim.people),
+            # the run's own columns, not copies: the Sim is done with them
+            people={k: getattr(sim.people, k) for k in COLUMNS},
             timings=dict(sim.timings),
             active_person_days=sim.active_person_days,
         )
@@ -285,12 +284,6 @@ def public_costs(sim: Sim) -> dict[str, np.ndarray]:
               + rec["bused"] * unit.clearance_per_person)
     uk = w.uk_payment + w.uk_officers * unit.officer_per_day
     return {"france": france, "uk": uk}
-
-
-def _belief_means(people) -> np.ndarray:
-    a, b = people.belief_a, people.belief_b
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(a + b > 0, a / (a + b), np.nan).astype(np.float32)
 
 
 def _ratio(num: float, den: float) -> float | None:

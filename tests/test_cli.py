@@ -59,3 +59,35 @@ def test_bad_arguments_exit_2():
 def test_scenarios_list_names_the_default(capsys):
     assert cli.main(["scenarios", "list"]) == 0
     assert "channel-history" in capsys.readouterr().out
+
+
+def test_compare_prints_the_paired_effect(tmp_path, capsys):
+    path = _tiny_file(tmp_path)
+    assert cli.main(["compare", str(path), str(path), "--set-b", "sites.calais.officers=150",
+                     "--reps", "3", "--workers", "1", "--out", str(tmp_path / "c")]) == 0
+    text = capsys.readouterr().out
+    for piece in ("paired runs", "effect B - A", "unpaired", "variance reduction", "crossings"):
+        assert piece in text
+
+
+def test_sweep_prints_a_row_a_point(tmp_path, capsys):
+    path = _tiny_file(tmp_path)
+    assert cli.main(["sweep", str(path), "--param", "sites.calais.officers=10:90:3",
+                     "--workers", "1", "--out", str(tmp_path / "s")]) == 0
+    text = capsys.readouterr().out
+    assert "grid sweep of 3 points" in text
+    assert all(f" {v} " in text for v in (10, 50, 90))
+
+
+def test_bad_sweep_input_exits_2_naming_the_key(tmp_path, capsys):
+    path = _tiny_file(tmp_path)
+    out = str(tmp_path / "s")
+    assert cli.main(["sweep", str(path), "--param", "sites.calais.officers=10:5:3",
+                     "--out", out]) == 2
+    assert "sites.calais.officers" in capsys.readouterr().err
+    assert cli.main(["sweep", str(path), "--param", "sites.calais.officerz=1:5:2",
+                     "--out", out]) == 2
+    assert "did you mean 'officers'" in capsys.readouterr().err
+    assert cli.main(["sweep", str(path), "--param", "sites.calais.officers=1:5",
+                     "--out", out]) == 2
+    assert "a grid needs STEPS" in capsys.readouterr().err

@@ -1,26 +1,46 @@
-"""The command line: `channelsim run | validate | scenarios`.
+"""The command line: `channelsim run | compare | sweep | validate | scenarios`.
 
-Bad input exits with code 2 and a message naming the file, the key and what is allowed;
-an interrupted run exits 130 and leaves no half-written results.
+Bad input, including a results store or a Dask scheduler that cannot be used, exits with code 2
+and a message naming what is wrong and what is allowed. Runs are committed to the folder's
+results store as they finish: an interrupted command exits 130 keeping every finished run, and
+the same command run again resumes where it stopped.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
-from . import __version__, scenario, store
-from .experiments import run_ensemble, summarise
-from .report_text import print_summary
+from . import __version__, scenario
+from .experiments import BackendError, Dask, Processes, Serial, combine, compare, execute, plan
+from .experiments import sweep as sweeps
+from .report_text import print_comparison, print_summary, print_sweep
+from .store import STORE_FILE, Key, Record, Store, StoreError
 
 DEFAULT_SCENARIO = "channel-history"
 BAD_INPUT, INTERRUPTED = 2, 130
+
+
+class Interrupted(Exception):
+    """Ctrl-C during an experiment; the message says what was kept."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     except scenario.ScenarioError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return BAD_INPUT
+    except (StoreError, BackendError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except Interrupted as exc:
+        print(f"interrupted: {exc}", file=sys.stderr)
+        return INTERRUPTED
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=sys.stderr)
         return INTERRUPTED
@@ -47,15 +73,29 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="simulate a scenario, print a summary, write results")
     r.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                    help=f"a TOML file or a bundled scenario name (default: {DEFAULT_SCENARIO})")
-    r.add_argument("--seed", type=_nonneg_int, default=0, help="first seed (default 0)")
-    r.add_argument("--reps", type=_pos_int, default=1, help="replicates, seeds seed..seed+reps-1")
-    r.add_argument("--out", type=Path, default=None,
-                   help="results folder (default results/<scenario>)")
-    r.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    r.add_argument("--debug", action="store_true", help="check the invariants every day")
-    r.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a scenario value, e.g. --set sites.calais.officers=1500")
+    _experiment_options(r, reps=1)
     r.set_defaults(handler=_cmd_run)
+
+    c = sub.add_parser("compare", help="paired runs of two scenarios: the effect of B against A")
+    c.add_argument("a", help="the baseline scenario (file or bundled name)")
+    c.add_argument("b", help="the alternative scenario")
+    c.add_argument("--set-b", dest="overrides_b", action="append", default=[],
+                   metavar="KEY=VALUE", help="override a value of B only (the lever to test)")
+    _experiment_options(c, reps=10)
+    c.set_defaults(handler=_cmd_compare)
+
+    w = sub.add_parser("sweep", help="run a scenario over a grid or Latin hypercube of values")
+    w.add_argument("scenario")
+    w.add_argument("--param", dest="params", action="append", required=True,
+                   metavar="KEY=LOW:HIGH:STEPS",
+                   help="a dotted key and its range, e.g. sites.calais.officers=200:2000:10; "
+                        "whole-number bounds give whole-number values")
+    w.add_argument("--design", choices=sweeps.DESIGNS, default="grid",
+                   help="grid: every combination; lhs: a Latin hypercube drawn from --seed")
+    w.add_argument("--points", type=_pos_int, default=None,
+                   help="points of a Latin hypercube (default: as many as the grid)")
+    _experiment_options(w, reps=1)
+    w.set_defaults(handler=_cmd_sweep)
 
     v = sub.add_parser("validate", help="check a scenario file; nothing is run")
     v.add_argument("scenario")
@@ -66,6 +106,26 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("action", choices=["list"])
     s.set_defaults(handler=_cmd_scenarios)
     return p
+
+
+def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
+    p.add_argument("--seed", type=_nonneg_int, default=0, help="first seed (default 0)")
+    p.add_argument("--reps", type=_pos_int, default=reps,
+                   help=f"replicates, seeds seed..seed+reps-1 (default {reps})")
+    p.add_argument("--out", type=Path, default=None,
+                   help="results folder; running the same command again resumes in it")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--debug", action="store_true", help="check the invariants every day")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario value, e.g. --set sites.calais.officers=1500")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_pos_int, default=None, metavar="N",
+                       help="local worker processes (default: one per core; 1 runs in this "
+                            "process)")
+    where.add_argument("--dask-local", type=_pos_int, default=None, metavar="N",
+                       help="start a Dask LocalCluster of N single-threaded workers on 127.0.0.1")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
 
 
 def _pos_int(text: str) -> int:
@@ -82,35 +142,133 @@ def _nonneg_int(text: str) -> int:
     return value
 
 
+# ------------------------------------------------------------------ experiments
+
+
 def _cmd_run(args: argparse.Namespace, err: Console) -> int:
     sc = scenario.load(args.scenario, args.overrides)
     out = args.out or Path("results") / sc.name
-    if out.exists() and not out.is_dir():
-        raise scenario.ScenarioError("--out", [(str(out), "exists and is not a folder")])
-    with Progress(
-        TextColumn(f"[bold]{sc.name}[/] x{args.reps}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("days"), TimeRemainingColumn(), console=err, transient=True,
-    ) as bar:
-        task = bar.add_task("run", total=args.reps * _n_days(sc))
+    with _experiment(args, err, [sc], out, sc.name) as (st, keys):
+        summary = combine(st.summaries(keys))
+        st.export(out, keys, summary)
+    return _report(args, err, summary, out, print_summary)
 
-        def progress(done: int, total: int) -> None:
-            if done % 30 == 0 or done == total:
-                bar.update(task, completed=done)
 
-        runs = run_ensemble(sc, seed=args.seed, reps=args.reps, debug=args.debug,
-                            progress=progress)
-    summary = summarise(runs)
-    written = store.write(out, runs, summary)
+def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
+    a = scenario.load(args.a, args.overrides)
+    b = scenario.load(args.b, args.overrides + args.overrides_b)
+    out = args.out or Path("results") / f"compare-{a.name}-{b.name}"
+    with _experiment(args, err, [a, b], out, f"{a.name} vs {b.name}") as (st, keys):
+        seeds = _seeds(args)
+        result = compare(st.summaries([(a.digest(), s) for s in seeds]),
+                         st.summaries([(b.digest(), s) for s in seeds]))
+        st.export(out, keys, result)
+    return _report(args, err, result, out, print_comparison)
+
+
+def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
+    params = [sweeps.parse_param(text) for text in args.params]
+    points = sweeps.design(params, args.design, args.points, seed=args.seed)
+    scs = [scenario.load(args.scenario, args.overrides + sweeps.overrides(pt)) for pt in points]
+    name = scs[0].name
+    out = args.out or Path("results") / f"sweep-{name}"
+    seeds = _seeds(args)
+    with _experiment(args, err, scs, out, f"{name} sweep") as (st, keys):
+        ensembles = [combine(st.summaries([(sc.digest(), s) for s in seeds])) for sc in scs]
+        result = sweeps.summary(name, args.design, params, seeds, points,
+                                [sc.digest() for sc in scs], ensembles)
+        st.export(out, keys, result)
+    return _report(args, err, result, out, print_sweep)
+
+
+def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out: Path,
+            show: Callable[[dict[str, Any], Console], None]) -> int:
     if args.json:
-        print(json.dumps(summary | {"results": str(written)}))
+        print(json.dumps(result | {"results": str(out)}))
     else:
-        print_summary(summary, Console())
-        err.print(f"results written to {written}/ (Parquet, results.duckdb, summary.json)")
+        show(result, Console())
+        err.print(f"results written to {out}/ (Parquet, {STORE_FILE}, summary.json)")
     return 0
 
 
-def _n_days(sc: scenario.Scenario) -> int:
-    return (sc.end - sc.start).days + 1
+def _seeds(args: argparse.Namespace) -> list[int]:
+    return list(range(args.seed, args.seed + args.reps))
+
+
+@contextmanager
+def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario.Scenario],
+                out: Path, label: str) -> Iterator[tuple[Store, list[Key]]]:
+    """Run every (scenario, seed) not yet in out's store; then hand over the store and keys."""
+    if out.exists() and not out.is_dir():
+        raise scenario.ScenarioError("--out", [(str(out), "exists and is not a folder")])
+    out.mkdir(parents=True, exist_ok=True)
+    with Store(out / STORE_FILE) as st:
+        keys, todo = plan(st, scenarios, _seeds(args))
+        if len(todo) < len(keys):
+            err.print(f"resuming: {len(keys) - len(todo)} of {len(keys)} runs are already "
+                      f"finished in {st.path}", highlight=False)
+        try:
+            with _Progress(err, label, len(keys), len(keys) - len(todo)) as progress, \
+                    _backend(args, len(todo)) as backend:
+                execute(st, todo, backend, debug=args.debug, on_done=progress.advance)
+            yield st, keys
+        except KeyboardInterrupt:
+            done = len(st.finished(keys))
+            raise Interrupted(f"{done} of {len(keys)} runs are finished and kept in {st.path}; "
+                              "run the same command again to resume") from None
+
+
+def _backend(args: argparse.Namespace, todo: int) -> Serial | Processes | Dask:
+    if todo == 0:
+        return Serial()
+    if args.scheduler:
+        return Dask(address=args.scheduler)
+    if args.dask_local:
+        return Dask(workers=args.dask_local)
+    workers = min(args.workers or os.cpu_count() or 1, todo)
+    return Processes(workers) if workers > 1 else Serial()
+
+
+class _Progress:
+    """Runs done, rate and time left: a bar on a terminal, otherwise a line per finished run,
+    so that the log of a batch job shows progress too."""
+
+    def __init__(self, err: Console, label: str, total: int, done: int):
+        self.err, self.label, self.total, self.done = err, label, total, done
+        self.first, self.t0 = done, time.perf_counter()
+        self.bar: Progress | None = None
+
+    def __enter__(self) -> _Progress:
+        if self.err.is_terminal and self.done < self.total:
+            self.bar = Progress(
+                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("runs"), _RateColumn(), TimeRemainingColumn(), console=self.err,
+                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=self.total, completed=self.done)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def advance(self, record: Record) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+            return
+        rate = (self.done - self.first) / (time.perf_counter() - self.t0)
+        print(f"{self.label}: {self.done}/{self.total} runs finished, {rate:.2g} runs/s, "
+              f"about {(self.total - self.done) / rate:.0f} s left", file=sys.stderr, flush=True)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Any) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.2g} runs/s" if speed else "", style="progress.data.speed")
+
+
+# ------------------------------------------------------------------ other commands
 
 
 def _cmd_validate(args: argparse.Namespace, err: Console) -> int:

@@ -1,7 +1,9 @@
-"""Writing a run's results: Parquet tables, a DuckDB file and summary.json, all or nothing.
+"""The results store: one DuckDB file per experiment, each run committed as it finishes.
 
-Everything is written into a temporary folder beside the target and moved into place at the
-end, so an interrupted run leaves either the previous results or the new ones, never half.
+A run is keyed by (scenario hash, seed). Its data rows and its `finished` status go in one
+transaction, so a crash leaves every run either whole or absent from the data tables, and
+running the same experiment again keeps finished runs and redoes the others. The Parquet
+files and summary.json beside the store are exports of it, each file replaced whole.
 """
 
 from __future__ import annotations
@@ -10,69 +12,285 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from . import __version__
 from .results import Results
+from .scenario import Scenario
 
-TABLES = {"daily_sites": Results.daily_sites, "daily_routes": Results.daily_routes,
-          "people": Results.people_table}
+STORE_FILE = "results.duckdb"
+FORMAT = "1"  # bumped when the tables change shape, so an old file is refused, not misread
+Key = tuple[str, int]
+
+# each data table: how a run makes it, and its row order within a run
+DATA: dict[str, tuple[Callable[[Results], pa.Table], str]] = {
+    "daily_sites": (Results.daily_sites, "date, site"),
+    "daily_routes": (Results.daily_routes, "date, route"),
+    "people": (Results.people_table, "uid"),
+}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS scenarios (
+    scenario_hash VARCHAR PRIMARY KEY, scenario VARCHAR, definition VARCHAR);
+CREATE TABLE IF NOT EXISTS runs (
+    scenario_hash VARCHAR, seed BIGINT, scenario VARCHAR, version VARCHAR, status VARCHAR,
+    started TIMESTAMP, finished TIMESTAMP, seconds DOUBLE, active_person_days BIGINT,
+    summary VARCHAR, PRIMARY KEY (scenario_hash, seed));
+"""
 
 
-def runs_table(runs: list[Results]) -> pa.Table:
-    return pa.table({
-        "seed": [r.seed for r in runs],
-        "scenario": [r.scenario_name for r in runs],
-        "scenario_hash": [r.scenario_hash for r in runs],
-        "version": [r.version for r in runs],
-        "status": ["finished"] * len(runs),
-        "seconds": [sum(r.timings.values()) for r in runs],
-        "active_person_days": [r.active_person_days for r in runs],
-    })
+@dataclass(frozen=True)
+class Record:
+    """A finished run as the store keeps it: its tables and summary. Made where the run
+    happened, so that in an ensemble the workers build them in parallel and the one process
+    that writes the store only writes."""
+
+    scenario_hash: str
+    seed: int
+    scenario: str
+    version: str
+    seconds: float
+    active_person_days: int
+    summary: dict[str, Any]
+    tables: dict[str, pa.Table]
+
+    @classmethod
+    def of(cls, r: Results) -> Record:
+        return cls(r.scenario_hash, r.seed, r.scenario_name, r.version,
+                   sum(r.timings.values()), r.active_person_days, r.summary(),
+                   {name: _compact(make(r)) for name, (make, _) in DATA.items()})
+
+    @property
+    def key(self) -> Key:
+        return self.scenario_hash, self.seed
 
 
-def tables(runs: list[Results]) -> dict[str, pa.Table]:
-    """Each table with a leading `seed` column, the runs stacked in seed order."""
-    out = {}
-    for name, make in TABLES.items():
-        parts = []
-        for r in runs:
-            t = make(r)
-            parts.append(t.add_column(0, "seed", pa.array([r.seed] * t.num_rows, pa.int64())))
-        out[name] = pa.concat_tables(parts)
-    return out
+class StoreError(Exception):
+    """A results store that cannot be used (locked by another process, foreign or old file)."""
+
+
+class Store:
+    """An open results store; use as a context manager so the file is closed (and checkpointed)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.Error as exc:
+            reason = str(exc).splitlines()[0]
+            raise StoreError(f"{self.path}: cannot open the results store ({reason})") from None
+        try:
+            self._prepare()
+        except BaseException:
+            self.con.close()
+            raise
+
+    def _prepare(self) -> None:
+        found = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if found and "meta" not in found:
+            raise StoreError(f"{self.path} was written by an earlier channelsim; "
+                             "remove it or choose another --out")
+        self.con.execute(SCHEMA)
+        self.con.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", [FORMAT])
+        fmt = self.con.execute("SELECT value FROM meta WHERE key = 'format'").fetchall()[0][0]
+        if fmt != FORMAT:
+            raise StoreError(f"{self.path} has store format {fmt}, this channelsim writes "
+                             f"{FORMAT}; remove it or choose another --out")
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.con.begin()
+        try:
+            with _interruptible():
+                yield
+        except BaseException:
+            self.con.rollback()
+            raise
+        self.con.commit()
+
+    # ------------------------------------------------------------------ writing
+
+    def add_scenarios(self, scenarios: Iterable[Scenario]) -> None:
+        """Record each scenario's definition under its hash, so every run can be reproduced."""
+        for sc in scenarios:
+            self.con.execute("INSERT OR IGNORE INTO scenarios VALUES (?, ?, ?)",
+                             [sc.digest(), sc.name, json.dumps(sc.model_dump(mode="json"))])
+
+    def start(self, key: Key, scenario_name: str) -> None:
+        """Mark a run as running, dropping whatever an earlier attempt at it left."""
+        with self._transaction():
+            self._drop_data(key)
+            self.con.execute(
+                "INSERT INTO runs (scenario_hash, seed, scenario, version, status, started) "
+                "VALUES (?, ?, ?, ?, 'running', ?) ON CONFLICT DO UPDATE SET "
+                "scenario = excluded.scenario, version = excluded.version, status = 'running', "
+                "started = excluded.started, finished = NULL, seconds = NULL, "
+                "active_person_days = NULL, summary = NULL",
+                [*key, scenario_name, __version__, _now()],
+            )
+
+    def commit(self, rec: Record) -> None:
+        """A finished run: its data rows and its status, in one transaction."""
+        with self._transaction():
+            self._drop_data(rec.key)
+            for name, batch in rec.tables.items():
+                self.con.register("batch", batch)
+                try:
+                    self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT "
+                                     "''::VARCHAR AS scenario_hash, 0::BIGINT AS seed, * "
+                                     "FROM batch LIMIT 0")
+                    self._add_new_columns(name)
+                    self.con.execute(f"INSERT INTO {name} BY NAME "
+                                     "SELECT ? AS scenario_hash, ? AS seed, * FROM batch",
+                                     list(rec.key))
+                finally:
+                    self.con.unregister("batch")
+            self.con.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?, 'finished', ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET scenario = excluded.scenario, "
+                "version = excluded.version, status = 'finished', "
+                "started = coalesce(runs.started, excluded.started), "
+                "finished = excluded.finished, seconds = excluded.seconds, "
+                "active_person_days = excluded.active_person_days, summary = excluded.summary",
+                [*rec.key, rec.scenario, rec.version, _now(), _now(), rec.seconds,
+                 rec.active_person_days, json.dumps(rec.summary)],
+            )
+
+    def _add_new_columns(self, name: str) -> None:
+        """Columns a newer channelsim records are added; older runs hold NULL in them."""
+        have = {row[0] for row in self.con.execute(f"DESCRIBE {name}").fetchall()}
+        for column, kind, *_ in self.con.execute("DESCRIBE batch").fetchall():
+            if column not in have:
+                self.con.execute(f'ALTER TABLE {name} ADD COLUMN "{column}" {kind}')
+
+    def _drop_data(self, key: Key) -> None:
+        for name in self._data_tables():
+            self.con.execute(f"DELETE FROM {name} WHERE scenario_hash = ? AND seed = ?", list(key))
+
+    def _data_tables(self) -> list[str]:
+        found = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        return [name for name in DATA if name in found]
+
+    # ------------------------------------------------------------------ reading
+
+    def finished(self, keys: Iterable[Key]) -> set[Key]:
+        """Those of `keys` finished by this version of channelsim (others must be run again)."""
+        rows = self.con.execute(
+            "SELECT scenario_hash, seed FROM runs WHERE status = 'finished' AND version = ?",
+            [__version__]).fetchall()
+        return set(keys) & {(h, int(s)) for h, s in rows}
+
+    def summaries(self, keys: list[Key]) -> list[dict[str, Any]]:
+        """Each run's summary, in the order of `keys` (all of them must be finished)."""
+        rows = self._select("SELECT t.summary FROM runs t", keys).column("summary").to_pylist()
+        if len(rows) != len(keys) or None in rows:
+            raise StoreError(f"{self.path}: not every run asked for is finished")
+        return [json.loads(s) for s in rows]
+
+    def _select(self, query: str, keys: list[Key], order: str = "") -> pa.Table:
+        """`query` (over a table aliased t) restricted to `keys`, rows in the order of `keys`."""
+        self.con.register("wanted", pa.table({
+            "scenario_hash": [h for h, _ in keys],
+            "seed": pa.array([s for _, s in keys], pa.int64()),
+            "position": range(len(keys)),
+        }))
+        try:
+            sql = f"{query} JOIN wanted USING (scenario_hash, seed) ORDER BY position"
+            return self.con.sql(sql + (f", {order}" if order else "")).to_arrow_table()
+        finally:
+            self.con.unregister("wanted")
+
+    # ------------------------------------------------------------------ exports
+
+    def export(self, folder: str | Path, keys: list[Key], summary: dict[str, Any]) -> None:
+        """Write the runs of `keys` as Parquet tables and `summary` as summary.json."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        wanted = list(dict.fromkeys(keys))
+        queries = {name: (f"SELECT t.* FROM {name} t", order)
+                   for name, (_, order) in DATA.items() if name in self._data_tables()}
+        queries["runs"] = ("SELECT t.* FROM runs t", "")
+        for name, (query, order) in queries.items():
+            with _interruptible():
+                table = self._select(query, wanted, order)
+            _write_whole(folder / f"{name}.parquet",
+                         lambda path, t=table: pq.write_table(t, path, compression="zstd"))
+        meta = {"written": datetime.now(UTC).isoformat(timespec="seconds")}
+        text = json.dumps(summary | meta, indent=2) + "\n"
+        _write_whole(folder / "summary.json", lambda path: Path(path).write_text(text))
 
 
 def write(out_dir: str | Path, runs: list[Results], summary: dict[str, Any]) -> Path:
-    """Write the runs' tables and summary into `out_dir` (replaced as a whole)."""
+    """Write in-memory runs and their summary into `out_dir`, replaced as a whole."""
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        data = tables(runs) | {"runs": runs_table(runs)}
-        for name, table in data.items():
-            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
-        con = duckdb.connect(str(tmp / "results.duckdb"))
-        try:
-            for name in data:
-                con.execute(
-                    f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
-                    [str(tmp / f"{name}.parquet")],
-                )
-        finally:
-            con.close()
-        meta = {"written": datetime.now(UTC).isoformat(timespec="seconds")}
-        (tmp / "summary.json").write_text(json.dumps(summary | meta, indent=2) + "\n")
+        with Store(tmp / STORE_FILE) as st:
+            for r in runs:
+                st.commit(Record.of(r))
+            st.export(tmp, [(r.scenario_hash, r.seed) for r in runs], summary)
         _replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """DuckDB turns a Ctrl-C during a query into RuntimeError('Query interrupted'): make it
+    the KeyboardInterrupt it was, so it is handled as one."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if str(exc) != "Query interrupted":
+            raise
+        raise KeyboardInterrupt from None
+
+
+def _compact(table: pa.Table) -> pa.Table:
+    """Text columns dictionary-encoded: a fraction of the bytes to send from a worker, and
+    still VARCHAR in the store."""
+    for i, col in enumerate(table.schema):
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            table = table.set_column(i, col.name, pc.dictionary_encode(table.column(i)))
+    return table
+
+
+def _now() -> datetime:
+    """UTC, without a zone: DuckDB's TIMESTAMP holds none."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _write_whole(path: Path, write_to: Callable[[Path], object]) -> None:
+    """Write through a temporary file beside `path`, so readers see the old file or the new."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write_to(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _replace(new: Path, target: Path) -> None:

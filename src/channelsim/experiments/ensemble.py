@@ -35,7 +35,11 @@ def run_ensemble(
 
 def summarise(runs: list[Results]) -> dict[str, Any]:
     """One run: its summary. Several: every figure as mean and 5th/95th percentiles."""
-    summaries = [r.summary() for r in runs]
+    return combine([r.summary() for r in runs])
+
+
+def combine(summaries: list[dict[str, Any]]) -> dict[str, Any]:
+    """`summarise` from the runs' summaries (as the results store keeps them)."""
     if len(summaries) == 1:
         return summaries[0] | {"reps": 1}
     first = summaries[0]

@@ -1,0 +1,49 @@
+"""An experiment's (scenario, seed) pairs, run on a backend into a results store, resumably.
+
+Pairs already finished in the store (by this version of channelsim) are kept; the others are
+marked running as they are handed to a worker and committed one by one as they finish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol
+
+from .. import __version__
+from ..scenario import Scenario
+from ..store import Key, Record, Store
+from .backends import BackendError, Task
+
+Pair = tuple[Scenario, int]
+
+
+class Backend(Protocol):
+    def map(self, tasks: Iterable[Task]) -> Iterator[Record]: ...
+
+
+def plan(store: Store, scenarios: list[Scenario], seeds: Iterable[int]
+         ) -> tuple[list[Key], list[Pair]]:
+    """Every key of the experiment (in order, each once) and the pairs still to run.
+    A scenario given twice (as in a comparison of a scenario with itself) is run once."""
+    pairs = {(sc.digest(), seed): (sc, seed) for sc in scenarios for seed in seeds}
+    store.add_scenarios(scenarios)
+    done = store.finished(pairs)
+    return list(pairs), [pair for key, pair in pairs.items() if key not in done]
+
+
+def execute(store: Store, todo: list[Pair], backend: Backend, debug: bool = False,
+            on_done: Callable[[Record], None] | None = None) -> None:
+    """Run `todo` on `backend`, committing each run to `store` as it finishes."""
+
+    def tasks() -> Iterator[Task]:
+        for sc, seed in todo:
+            store.start((sc.digest(), seed), sc.name)
+            yield Task(sc.model_dump(mode="json"), seed, debug)
+
+    for record in backend.map(tasks()):
+        if record.version != __version__:
+            raise BackendError(f"a worker runs channelsim {record.version}, this is "
+                               f"{__version__}: install the same version on every worker")
+        store.commit(record)
+        if on_done is not None:
+            on_done(record)

@@ -91,3 +91,21 @@ def test_bad_sweep_input_exits_2_naming_the_key(tmp_path, capsys):
     assert cli.main(["sweep", str(path), "--param", "sites.calais.officers=1:5",
                      "--out", out]) == 2
     assert "a grid needs STEPS" in capsys.readouterr().err
+
+
+def test_scenarios_show_prints_each_number_with_its_source(capsys):
+    assert cli.main(["scenarios", "show", "calais-clearance"]) == 0
+    out = capsys.readouterr().out
+    assert "report_calais_buses_25" in out and "assumption" in out
+    assert cli.main(["scenarios", "show"]) == 2
+    assert "name a scenario" in capsys.readouterr().err
+
+
+def test_python_compare_gives_paired_effects():
+    import channelsim
+
+    a = channelsim.load("calais-clearance", ["end=2020-10-15"])
+    b = channelsim.load("calais-clearance", ["end=2020-10-15", "sites.calais.officers=3000"])
+    result = channelsim.compare(a, b, reps=2)
+    assert result["effects"]["scorecard"]["crossings"]["effect"] < 0
+    assert channelsim.compare(a, a, reps=2)["effects"]["scorecard"]["crossings"]["effect"] == 0

@@ -3,7 +3,8 @@
 __version__ = "0.1.0"
 
 from .engine import Sim, run  # noqa: E402
+from .experiments.paired import compare_scenarios as compare  # noqa: E402
 from .results import Results  # noqa: E402
 from .scenario import Scenario, ScenarioError, load  # noqa: E402
 
-__all__ = ["Results", "Scenario", "ScenarioError", "Sim", "__version__", "load", "run"]
+__all__ = ["Results", "Scenario", "ScenarioError", "Sim", "__version__", "compare", "load", "run"]

@@ -29,10 +29,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from . import __version__, scenario
+from . import __version__, provenance, scenario
 from .experiments import BackendError, Dask, Processes, Serial, combine, compare, execute, plan
 from .experiments import sweep as sweeps
-from .report_text import print_comparison, print_summary, print_sweep
+from .report_text import print_comparison, print_provenance, print_summary, print_sweep
 from .store import STORE_FILE, Key, Record, Store, StoreError
 
 DEFAULT_SCENARIO = "channel-history"
@@ -102,8 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     v.set_defaults(handler=_cmd_validate)
 
-    s = sub.add_parser("scenarios", help="the bundled scenarios")
-    s.add_argument("action", choices=["list"])
+    s = sub.add_parser("scenarios", help="the bundled scenarios: list them, or show one's "
+                                         "numbers with their sources")
+    s.add_argument("action", choices=["list", "show"])
+    s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file")
     s.set_defaults(handler=_cmd_scenarios)
     return p
 
@@ -279,13 +281,17 @@ def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
-    rows: list[dict[str, Any]] = []
+    if args.action == "show":
+        if not args.name:
+            raise scenario.ScenarioError("scenarios show", [("", "name a scenario to show: "
+                                         f"one of {', '.join(scenario.bundled_names())}")])
+        sc = scenario.load(args.name)  # validates, with clear errors
+        raw = scenario.read_raw(scenario.resolve_path(args.name))
+        print_provenance(sc.name, sc.description, provenance.trace(raw), Console())
+        return 0
     for name in scenario.bundled_names():
         sc = scenario.load(name)
-        rows.append({"name": name, "period": f"{sc.start} to {sc.end}",
-                     "description": sc.description})
-    for row in rows:
-        print(f"{row['name']:<20} {row['period']:<26} {row['description']}")
+        print(f"{name:<20} {f'{sc.start} to {sc.end}':<26} {sc.description}")
     return 0
 
 

@@ -2,8 +2,8 @@
 
 from .backends import BackendError, Dask, Processes, Serial
 from .ensemble import combine, run_ensemble, summarise
-from .paired import compare
+from .paired import compare, compare_scenarios
 from .runner import execute, plan
 
-__all__ = ["BackendError", "Dask", "Processes", "Serial", "combine", "compare", "execute", "plan",
-           "run_ensemble", "summarise"]
+__all__ = ["BackendError", "Dask", "Processes", "Serial", "combine", "compare",
+           "compare_scenarios", "execute", "plan", "run_ensemble", "summarise"]

@@ -64,3 +64,14 @@ def test_poisson_counts_have_the_right_mean_and_variance():
         assert abs(k.mean() - lam) < 4 * np.sqrt(lam / n)
         # Var of a sample variance for Poisson: (mu4 - sigma^4) / n = (lam + 2 lam^2) / n
         assert abs(k.var() - lam) < 4 * np.sqrt((lam + 2 * lam**2) / n)
+
+
+def test_only_declared_streams_exist():
+    rng = Streams(1, declared={"decide"})
+    assert rng["decide"] is rng["decide"]
+    try:
+        rng["decied"]
+    except KeyError as exc:
+        assert "not declared" in str(exc)
+    else:
+        raise AssertionError("a misspelt stream was created")

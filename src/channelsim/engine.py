@@ -62,7 +62,7 @@ class Sim:
         self.debug = debug
         self.world = World.build(scenario)
         self.plan = plan if plan is not None else default_plan()
-        self.rng = Streams(seed)
+        self.rng = Streams(seed, declared={name for p in self.plan for name in p.streams})
         expected = sum(s.initial_people for s in scenario.sites.values())
         expected += int(self.world.daily_inflow.sum() * 1.1)
         self.people = People(capacity=expected + 1024, n_routes=self.world.n_routes)

@@ -22,7 +22,6 @@ class Status(IntEnum):
     DEAD = 6
 
 
-TERMINAL = (Status.CROSSED, Status.LEFT, Status.DEAD)
 N_STATUS = len(Status)
 
 
@@ -123,6 +122,3 @@ class People:
         finished = status >= Status.CROSSED
         self.active = self.active[~finished]
         return np.bincount(status[finished], minlength=N_STATUS)
-
-    def status_counts(self) -> np.ndarray:
-        return np.bincount(self.status, minlength=N_STATUS)

@@ -120,15 +120,19 @@ class Stream:
 
 
 class Streams:
-    """The run's streams, created on first use by name and seeded from the run seed."""
+    """The run's streams by name, seeded from the run seed. With `declared`, only those names
+    exist: a misspelt stream is an error, not a silently independent new one."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, declared: set[str] | None = None):
         self.seed = int(seed)
+        self.declared = declared
         self._streams: dict[str, Stream] = {}
 
     def __getitem__(self, name: str) -> Stream:
         stream = self._streams.get(name)
         if stream is None:
+            if self.declared is not None and name not in self.declared:
+                raise KeyError(f"random stream '{name}' is not declared by any process")
             stream = self._streams[name] = Stream(self.seed, name)
         return stream
 

@@ -45,7 +45,7 @@ def _resolve(uids, route, funds, officer_term, rest, diversion, group_share, pri
     """Each attempt's outcome in one pass, drawing exactly as Stream.below would, and the
     day's tally per route (columns as TALLY)."""
     n = uids.shape[0]
-    outcome = np.zeros(n, dtype=np.int8)
+    outcome = np.full(n, FAILED, dtype=np.int8)
     injured = np.zeros(n, dtype=np.bool_)
     paid = np.zeros(n, dtype=np.bool_)
     tally = np.zeros((officer_term.shape[0], 9))

@@ -52,8 +52,3 @@ def first_k_per_group(group: np.ndarray, priority: np.ndarray, k: np.ndarray) ->
         for j in range(lo, hi):
             keep[members[j]] = priority[members[j]] <= cut
     return keep
-
-
-def standard_normal(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
-    """Box-Muller: a standard normal from two independent uniforms."""
-    return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)

@@ -90,7 +90,7 @@ class Attempts(Process):
         )
         demand = np.bincount(route, minlength=world.n_routes)
         per_boat = self.people_per_boat(sim, boats, demand)
-        places = np.where(np.isnan(per_boat), places, boats * np.nan_to_num(per_boat))
+        places = np.where(world.has_boats, boats * per_boat, places)  # boats as loaded today
         capacity = stochastic_round(places, rng["capacity"].uniform(day, world.route_index))
         boarded = first_k_per_group(route, rng["queue"].uniform(day, movers), capacity)
         sim.today.attempters = movers[boarded]
@@ -100,32 +100,52 @@ class Attempts(Process):
             capacity, demand, per_boat)
 
     def scheduled_places(self, sim) -> tuple[np.ndarray, np.ndarray]:
-        """(boats or lorries, places) on each route today before crowding: opportunities x
-        people per opportunity; boats only on sea days (one weather draw shared by the one
-        sea) and as many as the supply and the gangs allow; lorries fewer where drivers
-        refuse to stop at lights."""
+        """(boats or lorries, places) on each route today before crowding (see _units)."""
         day, world, st = sim.day, sim.world, sim.state
         weather = sim.rng["weather"].uniform(day, ROUTE_ZERO)[0]
-        sea = world.sea_viable[:, world.month[day]]
-        # how close today is to the limit of what is viable: 0 calm, 1 at the limit
-        closeness = np.clip(weather / np.maximum(sea, 1e-9), 0.0, 1.0)
-        sim.today.rough_sea = np.clip((closeness - 0.7) / 0.3, 0.0, 1.0)
-        units = world.opportunities[day] * world.supply_factor[day] * (weather < sea)
-        base = world.per_opportunity[day]
-        # where a smuggler is required, the gangs' places cap the route; elsewhere people
-        # can go alone, so the gangs limit only who pays, not who tries
-        gang_units = st.gangs * world.places_per_gang / np.maximum(base, 1e-9)
-        capped = world.smuggler_required & ~np.isnan(gang_units)
-        units = np.where(capped, np.minimum(units, np.nan_to_num(gang_units)), units)
-        units = units * (1.0 - st.refusing[world.route_site] * world.traffic_light_share)
-        return units, units * base
+        units, rough = _units(
+            weather, world.sea_viable[:, world.month[day]], world.opportunities[day],
+            world.supply_factor[day], world.per_opportunity[day], st.gangs,
+            world.places_per_gang, world.smuggler_required, st.refusing[world.route_site],
+            world.traffic_light_share)
+        sim.today.rough_sea = rough
+        return units, units * world.per_opportunity[day]
 
     def people_per_boat(self, sim, boats: np.ndarray, demand: np.ndarray) -> np.ndarray:
-        """Boats load more people when there are more people than places (nan: not a boat
-        route with crowding): base * (demand / places)^elasticity, up to the maximum."""
         world = sim.world
-        base = world.per_opportunity[sim.day]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pressure = np.where(boats > 0, demand / np.maximum(boats * base, 1e-9), 1.0)
-        load = base * np.maximum(pressure, 1.0) ** world.crowding_elasticity
-        return np.where(world.has_boats, np.minimum(load, world.max_per_boat), np.nan)
+        return _per_boat(boats, demand, world.per_opportunity[sim.day], world.has_boats,
+                         world.crowding_elasticity, world.max_per_boat)
+
+
+@numba.njit(cache=True, nogil=True)
+def _units(weather, sea, opportunities, supply, per_opportunity, gangs, places_per_gang,
+           required, refusing, light_share):
+    """Boats or lorries on each route today, and how rough the sea is (0 calm, 1 at the
+    limit of what is viable; one weather draw a day for the one sea). Boats sail only on
+    viable days and as many as the supply allows; where a smuggler is required the gangs'
+    places cap the route too (elsewhere people can go alone, so the gangs limit only who
+    pays); lorries are fewer where drivers refuse to stop at lights."""
+    n = sea.shape[0]
+    units, rough = np.empty(n), np.empty(n)
+    for r in range(n):
+        closeness = min(max(weather / max(sea[r], 1e-9), 0.0), 1.0)
+        rough[r] = min(max((closeness - 0.7) / 0.3, 0.0), 1.0)
+        u = opportunities[r] * supply[r] * (1.0 if weather < sea[r] else 0.0)
+        if required[r] and not np.isnan(places_per_gang[r]):
+            u = min(u, gangs[r] * places_per_gang[r] / max(per_opportunity[r], 1e-9))
+        units[r] = u * (1.0 - refusing[r] * light_share[r])
+    return units, rough
+
+
+@numba.njit(cache=True, nogil=True)
+def _per_boat(boats, demand, per_opportunity, has_boats, elasticity, most):
+    """People per boat (nan where a route has no boats): boats load more when more people
+    want to go than their usual load takes, usual * (demand / places)^elasticity, up to the
+    maximum."""
+    out = np.full(boats.shape[0], np.nan)
+    for r in range(boats.shape[0]):
+        if has_boats[r]:
+            places = boats[r] * per_opportunity[r]
+            pressure = max(demand[r] / places, 1.0) if places > 0 else 1.0
+            out[r] = min(per_opportunity[r] * pressure ** elasticity[r], most[r])
+    return out

@@ -109,3 +109,14 @@ def test_python_compare_gives_paired_effects():
     result = channelsim.compare(a, b, reps=2)
     assert result["effects"]["scorecard"]["crossings"]["effect"] < 0
     assert channelsim.compare(a, a, reps=2)["effects"]["scorecard"]["crossings"]["effect"] == 0
+
+
+def test_an_unusable_out_folder_or_bounds_exit_2(tmp_path, capsys):
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+    assert cli.main(["run", "calais-clearance", "--out", str(blocker / "sub")]) == 2
+    assert "cannot create the folder" in capsys.readouterr().err
+    for bad in (["--reps", "10000000000"], ["--seed", "-1"], ["--seed", "x"]):
+        proc = subprocess.run([sys.executable, "-m", "channelsim.cli", "run", *bad],
+                              capture_output=True, text=True)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr

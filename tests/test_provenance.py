@@ -63,3 +63,22 @@ def test_interception_policy_can_change_on_a_date():
 def test_extends_replaces_tables_of_shares_whole():
     sc = scenario.load("calais-clearance")
     assert set(sc.arrivals.origins) == {"sudan", "iran", "eritrea", "afghanistan", "other"}
+
+
+def test_a_child_that_changes_a_number_must_cite_it(tmp_path):
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "channel-history"\nname = "child"\n'
+                     '[sites.calais]\ninitial_people = 50\n[sites.dunkirk]\ninitial_people = 5\n'
+                     '[sources]\n"sites.dunkirk.initial_people" = "assumption: a test"\n')
+    rows = {p.key: p for p in provenance.trace(scenario.read_raw(child))}
+    assert rows["sites.calais.initial_people"].problem.startswith("no source")
+    assert rows["sites.dunkirk.initial_people"].problem is None
+    assert rows["sites.calais.officers"].problem is None  # inherited, still cited
+
+
+def test_a_child_can_change_the_policy_type(tmp_path):
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "channel-history"\nname = "child"\n[sites.calais]\n'
+                     'policy = { type = "transfer", return_probability = 0.3, '
+                     'return_delay_days = 20 }\n')
+    assert scenario.load(child).sites["calais"].policy.type == "transfer"

@@ -23,3 +23,13 @@ def test_categorical_and_rounding_are_unbiased():
     assert np.allclose(np.bincount(picks, minlength=3) / n, [0.25, 0.0, 0.75], atol=1e-4)
     rounded = stochastic_round(np.full(n, 2.3), u)
     assert set(np.unique(rounded)) == {2, 3} and abs(rounded.mean() - 2.3) < 1e-4
+
+
+def test_geometric_days_have_the_stated_mean():
+    from channelsim.sampling import geometric_days
+
+    n = 200_000
+    u = (np.arange(n) + 0.5) / n
+    for mean in (1.0, 5.0, 30.0):
+        days = geometric_days(u, mean)
+        assert days.min() >= 1 and abs(days.mean() - mean) < 0.01 * mean

@@ -111,8 +111,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
-    p.add_argument("--seed", type=_nonneg_int, default=0, help="first seed (default 0)")
-    p.add_argument("--reps", type=_pos_int, default=reps,
+    p.add_argument("--seed", type=_bounded(0, MAX_SEED), default=0,
+                   help="first seed (default 0)")
+    p.add_argument("--reps", type=_bounded(1, MAX_REPS), default=reps,
                    help=f"replicates, seeds seed..seed+reps-1 (default {reps})")
     p.add_argument("--out", type=Path, default=None,
                    help="results folder; running the same command again resumes in it")
@@ -130,18 +131,23 @@ def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
                        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
 
 
-def _pos_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+MAX_SEED, MAX_REPS = 2**62, 1_000_000  # seeds are stored as 64-bit integers
 
 
-def _nonneg_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}")
+        return value
+
+    return parse
+
+
+_pos_int = _bounded(1, MAX_REPS)
 
 
 # ------------------------------------------------------------------ experiments
@@ -202,8 +208,14 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
                 out: Path, label: str) -> Iterator[tuple[Store, list[Key]]]:
     """Run every (scenario, seed) not yet in out's store; then hand over the store and keys."""
     if out.exists() and not out.is_dir():
-        raise scenario.ScenarioError("--out", [(str(out), "exists and is not a folder")])
-    out.mkdir(parents=True, exist_ok=True)
+        raise scenario.ScenarioError("--out", [(str(out), "exists and is not a folder")],
+                                     "cannot hold the results")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise scenario.ScenarioError("--out", [(str(out), f"cannot create the folder: "
+                                                          f"{exc.strerror}")],
+                                     "cannot hold the results") from None
     with Store(out / STORE_FILE) as st:
         keys, todo = plan(st, scenarios, _seeds(args))
         if len(todo) < len(keys):
@@ -284,7 +296,8 @@ def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
     if args.action == "show":
         if not args.name:
             raise scenario.ScenarioError("scenarios show", [("", "name a scenario to show: "
-                                         f"one of {', '.join(scenario.bundled_names())}")])
+                                         f"one of {', '.join(scenario.bundled_names())}")],
+                                         "needs a name")
         sc = scenario.load(args.name)  # validates, with clear errors
         raw = scenario.read_raw(scenario.resolve_path(args.name))
         print_provenance(sc.name, sc.description, provenance.trace(raw), Console())

@@ -42,7 +42,7 @@ COLUMNS: dict[str, tuple[type, int | float]] = {
     "status": (np.int8, Status.WAITING),
     "attempts": (np.int16, 0),
     "interceptions": (np.int16, 0),
-    "injuries": (np.int8, 0),
+    "injuries": (np.int16, 0),
     "release_day": (np.int16, -1),
     "exit_day": (np.int16, -1),
     "exit_reason": (np.int8, ExitReason.NONE),

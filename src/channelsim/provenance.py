@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .scenario import is_series
+from .scenario import UNCITED, is_series
 
 # text, and the towns' coordinates (geography, not evidence), need no source
 NOT_NUMBERS = ("name", "description", "site", "mode", "type", "smuggler", "main_site", "lat",
@@ -75,8 +75,10 @@ def trace(raw: dict[str, Any]) -> list[Provenance]:
     sources: dict[str, str] = raw.get("sources", {})
     rows = []
     for key, value in numbers(raw):
-        cover = _covering(key, sources)
+        cover = covering(key, sources)
         text = sources.get(cover, "") if cover else ""
+        if text.startswith(UNCITED):
+            cover, text = None, ""
         head, _, note = text.partition(":")
         assumption = head.strip().lower() == "assumption"
         ids = () if assumption else tuple(i.strip() for i in head.replace("+", ",").split(",")
@@ -85,7 +87,7 @@ def trace(raw: dict[str, Any]) -> list[Provenance]:
     return rows
 
 
-def _covering(key: str, sources: dict[str, str]) -> str | None:
+def covering(key: str, sources: dict[str, str]) -> str | None:
     """The longest [sources] key equal to `key` or a dotted prefix of it."""
     parts = key.split(".")
     for n in range(len(parts), 0, -1):

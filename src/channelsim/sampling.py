@@ -18,9 +18,11 @@ def stochastic_round(x: np.ndarray, u: np.ndarray) -> np.ndarray:
     return (base + (u < x - base)).astype(np.int64)
 
 
-def exponential_days(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
-    """Whole days, at least 1, from an exponential with the given mean."""
-    return np.maximum(1, np.ceil(-np.log1p(-u) * mean)).astype(np.int64)
+def geometric_days(u: np.ndarray, mean: float) -> np.ndarray:
+    """Whole days, at least 1, geometric with the given mean (>= 1): the discrete form of an
+    exponential delay whose mean is exactly `mean`."""
+    with np.errstate(divide="ignore"):
+        return (1 + np.floor(np.log1p(-u) / np.log1p(-1.0 / mean))).astype(np.int64)
 
 
 @numba.njit(cache=True, nogil=True)

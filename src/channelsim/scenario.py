@@ -24,7 +24,8 @@ Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 # A value that may change on dates: a number, or {YYYY-MM-DD = value, ...}, each held to the next.
-Schedule = NonNeg | dict[date, NonNeg]
+Schedule = NonNeg | Annotated[dict[date, NonNeg], Field(min_length=1)]
+MAX_GROUPS = 100  # sites and origin groups are stored as small integers
 
 MODES = ("lorry_ferry", "lorry_tunnel", "small_boat")
 
@@ -92,7 +93,8 @@ class Site(Model):
     officers: Schedule = 0.0
     uk_officers: Schedule = 0.0
     # one policy, or {date = policy, ...}: each in force from its date (warn and release before)
-    policy: Policy | dict[date, Policy] = WarnRelease(type="warn_release")
+    policy: Policy | Annotated[dict[date, Policy], Field(min_length=1)] = WarnRelease(
+        type="warn_release")
     initial_people: Annotated[int, Field(ge=0)] = 0
     arrival_share: NonNeg = 1.0
     capacity: Annotated[int, Field(ge=1)] | None = None  # camp size before overcrowding
@@ -164,7 +166,7 @@ class Route(Model):
 class Arrivals(Model):
     per_year: dict[int, NonNeg]
     seasonality: Annotated[list[NonNeg], Field(min_length=12, max_length=12)] = [1.0] * 12
-    origins: dict[Slug, NonNeg] = {"other": 1.0}
+    origins: Annotated[dict[Slug, NonNeg], Field(max_length=MAX_GROUPS)] = {"other": 1.0}
     minor_share: Prob = 0.0
 
     @model_validator(mode="after")
@@ -234,7 +236,8 @@ class Exits(Model):
 
 
 class Scenario(Model):
-    name: str
+    # also the default results folder: no path separators, not hidden
+    name: Annotated[str, Field(pattern=r"^[^/\\.][^/\\]*$", max_length=80)]
     description: str = ""
     start: date
     end: date
@@ -249,7 +252,7 @@ class Scenario(Model):
     # where each number comes from: dotted key (or a prefix of it) -> "evidence_id[, id]: note"
     # or "assumption: reason"; see provenance.py
     sources: dict[str, str] = {}
-    sites: dict[Slug, Site]
+    sites: Annotated[dict[Slug, Site], Field(max_length=MAX_GROUPS)]
     routes: dict[Slug, Route]
 
     @model_validator(mode="after")
@@ -293,13 +296,15 @@ class Scenario(Model):
 class ScenarioError(Exception):
     """A scenario that cannot be used; `problems` are (key path, what is wrong) pairs."""
 
-    def __init__(self, source: str, problems: list[tuple[str, str]]):
+    def __init__(self, source: str, problems: list[tuple[str, str]],
+                 headline: str = "not a valid scenario"):
         self.source = source
         self.problems = problems
+        self.headline = headline
         super().__init__(self.render())
 
     def render(self) -> str:
-        lines = [f"{self.source}: not a valid scenario"]
+        lines = [f"{self.source}: {self.headline}"]
         lines += [f"  {key or '(top level)'}: {msg}" for key, msg in self.problems[:12]]
         if len(self.problems) > 12:
             lines.append(f"  ... and {len(self.problems) - 12} more")
@@ -358,11 +363,27 @@ def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ScenarioError(source, [("extends", f"'{parent}' extends this file again (a cycle)")])
     base = read_raw(parent_path, (*seen, path.resolve()))
     base.pop("description", None)  # a child describes itself
-    return merge(base, raw)
+    merged = merge(base, raw)
+    merged["sources"] = base.get("sources", {}) | _uncited(raw, path) | raw.get("sources", {})
+    return merged
 
 
-# tables that are one value (shares that sum to a whole), replaced whole by a child
-WHOLE_TABLES = ("origins", "allocation")
+UNCITED = "uncited"
+
+
+def _uncited(child: dict[str, Any], path: Path) -> dict[str, str]:
+    """The child's numbers that its own [sources] does not cover, marked so that the parent's
+    citation of the value it replaced does not carry over to it."""
+    from .provenance import covering, numbers
+
+    own = child.get("sources", {})
+    return {key: f"{UNCITED}: set by {path.name} without a source"
+            for key, _ in numbers(child) if covering(key, own) is None}
+
+
+# tables that are one value: shares that sum to a whole, and a policy (its keys depend on its
+# type), replaced whole by a child
+WHOLE_TABLES = ("origins", "allocation", "policy")
 
 
 def merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -372,8 +393,8 @@ def merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in child.items():
         old = out.get(key)
-        if (isinstance(value, dict) and isinstance(old, dict) and not is_series(value)
-                and key not in WHOLE_TABLES):
+        if (isinstance(value, dict) and isinstance(old, dict) and key not in WHOLE_TABLES
+                and not is_series(value) and not is_series(old)):
             out[key] = merge(old, value)
         else:
             out[key] = value

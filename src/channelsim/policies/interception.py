@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..population import ExitReason, Status
-from ..sampling import exponential_days
+from ..sampling import geometric_days
 from ..scenario import Detain, Transfer, WarnRelease
 
 
@@ -28,7 +28,7 @@ def transfer(sim, uids: np.ndarray, policy: Transfer) -> None:
     """Bused to a centre away from the coast; whether and when each comes back is drawn now."""
     people, day, rng = sim.people, sim.day, sim.rng
     people.status[uids] = Status.DISPERSED
-    delay = exponential_days(rng["transfer_delay"].uniform(day, uids), policy.return_delay_days)
+    delay = geometric_days(rng["transfer_delay"].uniform(day, uids), policy.return_delay_days)
     people.hold(uids, np.minimum(day + delay, np.iinfo(np.int16).max))
     stays_away = ~rng["transfer_return"].below(day, uids, policy.return_probability)
     people.exit_reason[uids[stays_away]] = ExitReason.STAYED_AWAY

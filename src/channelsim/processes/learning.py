@@ -45,16 +45,13 @@ def _outcomes(uids, route, status, site, origin, belief_b, wins, losses):
 @numba.njit(cache=True, nogil=True)
 def _rumours(active, status, site, origin, belief_a, belief_b, rate, strength, weight, p, base):
     """Waiting people who hear their group today move their beliefs towards its view."""
-    heard = 0
     for uid in active:
         if status[uid] != 1 or unit(uid, base) >= p:  # 1 = Status.WAITING
             continue
-        heard += 1
         view = rate[site[uid], origin[uid]]
         for r in range(view.shape[0]):
             belief_a[uid, r] = (1 - weight) * belief_a[uid, r] + weight * strength * view[r]
             belief_b[uid, r] = (1 - weight) * belief_b[uid, r] + weight * strength * (1 - view[r])
-    return heard
 
 
 assert Status.WAITING == 1 and Status.CROSSED == 4, "the kernels hard-code these codes"

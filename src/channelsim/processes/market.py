@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Process
+from .resolution import enforcement_terms
 
 SMOOTHING = 1 / 7  # demand and revenue remembered over about a week
 
@@ -33,9 +34,8 @@ class Market(Process):
 
     def update_prices(self, sim, day: int) -> None:
         world, st = sim.world, sim.state
-        officers = world.officers[day, world.route_site] * world.officer_share
-        pressure = (world.icpt_base + world.icpt_officers * officers / world.icpt_congestion
-                    + world.icpt_infra * world.infrastructure[day])
+        officer_term, rest = enforcement_terms(world, day, np.zeros(world.n_routes))
+        pressure = officer_term + rest  # the interception hazard without congestion
         for r, m in enumerate(self.markets):
             if m is None:
                 continue

@@ -62,7 +62,7 @@ def send(sim, uids: np.ndarray, dest: np.ndarray) -> None:
     days = np.maximum(1, np.ceil(world.distance_km[people.site[uids], dest] / km_per_day))
     people.status[uids] = Status.TRAVELLING
     people.site[uids] = dest
-    people.hold(uids, (sim.day + days).astype(np.int64))
+    people.hold(uids, np.minimum(sim.day + days, np.iinfo(np.int16).max).astype(np.int64))
     sim.rec.site["moves_to"][sim.day] += np.bincount(dest, minlength=world.n_sites)
 
 

@@ -91,3 +91,20 @@ def test_digest_changes_with_content():
     a = scenario.load("channel-history")
     b = scenario.load("channel-history", ["sites.calais.officers=1"])
     assert a.digest() == scenario.load("channel-history").digest() != b.digest()
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"sites.calais.officers": {"2020-13-01": 5}}, "sites.calais.officers.2020-13-01: Input "
+                                                  "should be a valid date"),
+    ({"sites.calais.officers": "many"}, "sites.calais.officers: Input should be a valid number"),
+    ({"sites.calais.policy": {"type": "detain"}}, "sites.calais.policy.days: required key"),
+    ({"sites.calais.policy": {"2020-01-01": {"type": "detain"}}},
+     "sites.calais.policy.2020-01-01.days: required key"),
+])
+def test_a_value_with_two_forms_reports_only_the_form_written(change, expected):
+    from .conftest import tiny
+
+    with pytest.raises(scenario.ScenarioError) as info:
+        scenario.from_dict(tiny(**change), "x.toml")
+    assert len(info.value.problems) == 1
+    assert expected in info.value.render()

@@ -409,7 +409,27 @@ def from_dict(raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(source, [_explain(err) for err in exc.errors()]) from None
+        errors = exc.errors()
+        # a value that may be a number or a dated table (or one policy or a dated table of
+        # them) fails every form; report only the form the file wrote
+        meant = [e for e in errors if _form_written(e["loc"], raw)] or errors
+        raise ScenarioError(source, [_explain(err) for err in meant]) from None
+
+
+# how pydantic names the alternatives of a union in an error location
+_FORM = re.compile(r"^(dict\[|tagged-union\[|constrained-|function-|float$|int$|str$)")
+
+
+def _form_written(loc: tuple, raw: dict[str, Any]) -> bool:
+    """Whether an error belongs to the form of the value the file wrote."""
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and _FORM.match(part):
+            value: Any = raw
+            for key in loc[:i]:
+                value = value.get(str(key)) if isinstance(value, dict) else None
+            dated = isinstance(value, dict) and "type" not in value
+            return dated == part.startswith("dict[")
+    return True
 
 
 def apply_override(raw: dict[str, Any], item: str, source: str) -> None:
@@ -467,6 +487,15 @@ def _display_path(loc: tuple) -> tuple[str, type[BaseModel] | None]:
     for i, part in enumerate(loc):
         node = _unwrap(node)
         last = i == len(loc) - 1
+        if part == "[key]":
+            continue  # the error is about the key itself, already on the path
+        if isinstance(part, str) and _FORM.match(part):
+            options = [_unwrap(a) for a in typing.get_args(node)] if typing.get_origin(
+                node) in (Union, types.UnionType) else []
+            dict_option = next((o for o in options if typing.get_origin(o) is dict), None)
+            other = next((o for o in options if typing.get_origin(o) is not dict), None)
+            node = dict_option if part.startswith("dict[") else other
+            continue
         if isinstance(node, type) and issubclass(node, BaseModel):
             shown.append(str(part))
             if last:

@@ -20,8 +20,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
+Prob = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(strict=True, ge=0.0)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 # A value that may change on dates: a number, or {YYYY-MM-DD = value, ...}, each held to the next.
 Schedule = NonNeg | Annotated[dict[date, NonNeg], Field(min_length=1)]
@@ -44,7 +44,7 @@ class Detain(Model):
     """Intercepted people are held for `days`, then released at the same site."""
 
     type: Literal["detain"]
-    days: Annotated[int, Field(ge=1, le=365)]
+    days: Annotated[int, Field(strict=True, ge=1, le=365)]
 
 
 class Transfer(Model):
@@ -52,7 +52,7 @@ class Transfer(Model):
 
     type: Literal["transfer"]
     return_probability: Prob
-    return_delay_days: Annotated[float, Field(ge=1.0, le=365.0)]
+    return_delay_days: Annotated[float, Field(strict=True, ge=1.0, le=365.0)]
 
 
 Policy = Annotated[Union[WarnRelease, Detain, Transfer], Field(discriminator="type")]  # noqa: UP007
@@ -64,16 +64,16 @@ class Clearance(Model):
     taken into care, and a share of the rest scatter to other sites."""
 
     dates: list[date] = []
-    threshold: Annotated[int, Field(ge=1)] | None = None
+    threshold: Annotated[int, Field(strict=True, ge=1)] | None = None
     incident_rate: NonNeg = 0.0  # daily chance of an incident per unit of overcrowding
-    incidents_to_clear: Annotated[int, Field(ge=1)] = 3
-    buses: Annotated[int, Field(ge=0)] = 25
-    seats: Annotated[int, Field(ge=1)] = 20
+    incidents_to_clear: Annotated[int, Field(strict=True, ge=1)] = 3
+    buses: Annotated[int, Field(strict=True, ge=0)] = 25
+    seats: Annotated[int, Field(strict=True, ge=1)] = 20
     return_probability: Prob = 0.5
-    return_delay_days: Annotated[float, Field(ge=1.0, le=365.0)] = 30.0
+    return_delay_days: Annotated[float, Field(strict=True, ge=1.0, le=365.0)] = 30.0
     scatter_share: Prob = 0.5
     camp_share: Prob = 1.0  # share of the people waiting at the site who live in this camp
-    cooldown_days: Annotated[int, Field(ge=0)] = 30
+    cooldown_days: Annotated[int, Field(strict=True, ge=0)] = 30
     triggers_from: date | None = None  # size and incident triggers apply from this date
 
 
@@ -88,16 +88,16 @@ class Drivers(Model):
 
 class Site(Model):
     name: str
-    lat: Annotated[float, Field(ge=40.0, le=60.0)]
-    lon: Annotated[float, Field(ge=-10.0, le=10.0)]
+    lat: Annotated[float, Field(strict=True, ge=40.0, le=60.0)]
+    lon: Annotated[float, Field(strict=True, ge=-10.0, le=10.0)]
     officers: Schedule = 0.0
     uk_officers: Schedule = 0.0
     # one policy, or {date = policy, ...}: each in force from its date (warn and release before)
     policy: Policy | Annotated[dict[date, Policy], Field(min_length=1)] = WarnRelease(
         type="warn_release")
-    initial_people: Annotated[int, Field(ge=0)] = 0
+    initial_people: Annotated[int, Field(strict=True, ge=0)] = 0
     arrival_share: NonNeg = 1.0
-    capacity: Annotated[int, Field(ge=1)] | None = None  # camp size before overcrowding
+    capacity: Annotated[int, Field(strict=True, ge=1)] | None = None  # camp size before overcrowding
     clearance: Clearance | list[Clearance] | None = None  # one rule, or several
     drivers: Drivers | None = None
 
@@ -107,7 +107,7 @@ class Interception(Model):
 
     base: NonNeg = 0.1
     officers: NonNeg = 0.0
-    congestion: Annotated[float, Field(gt=0.0)] = 10.0
+    congestion: Annotated[float, Field(strict=True, gt=0.0)] = 10.0
     infrastructure: NonNeg = 0.0
 
 
@@ -117,13 +117,13 @@ class Market(Model):
 
     smuggler: Literal["optional", "required"] = "optional"
     base_price: NonNeg = 1000.0  # GBP per attempt at the reference enforcement
-    reference_enforcement: Annotated[float, Field(gt=0.0)] = 1.0
+    reference_enforcement: Annotated[float, Field(strict=True, gt=0.0)] = 1.0
     enforcement_elasticity: NonNeg = 0.15
     demand_elasticity: NonNeg = 0.3
-    paid_interception_factor: Annotated[float, Field(gt=0.0, le=1.0)] = 0.7
+    paid_interception_factor: Annotated[float, Field(strict=True, gt=0.0, le=1.0)] = 0.7
     solo_enforcement_penalty: NonNeg = 0.5
-    gangs: Annotated[float, Field(gt=0.0)] = 10.0
-    places_per_gang: Annotated[float, Field(gt=0.0)] = 10.0  # places a gang sells a day
+    gangs: Annotated[float, Field(strict=True, gt=0.0)] = 10.0
+    places_per_gang: Annotated[float, Field(strict=True, gt=0.0)] = 10.0  # places a gang sells a day
     gang_cost_per_day: NonNeg = 2000.0
     gang_growth: NonNeg = 0.01
 
@@ -138,7 +138,7 @@ class Groups(Model):
 class Boats(Model):
     """People per boat rise when boats are scarce; death risk rises with crowding and weather."""
 
-    max_people_per_boat: Annotated[float, Field(gt=0.0)] = 80.0
+    max_people_per_boat: Annotated[float, Field(strict=True, gt=0.0)] = 80.0
     crowding_elasticity: NonNeg = 0.7
     death_crowding_exponent: NonNeg = 1.5
     bad_weather_death_factor: NonNeg = 2.0
@@ -189,11 +189,11 @@ class Behaviour(Model):
 class Learning(Model):
     """Beliefs Beta(a, b) about each route's success, from own tries and rumours."""
 
-    prior_success: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
-    prior_strength: Annotated[float, Field(gt=0.0)] = 4.0
+    prior_success: Annotated[float, Field(strict=True, gt=0.0, lt=1.0)] = 0.5
+    prior_strength: Annotated[float, Field(strict=True, gt=0.0)] = 4.0
     rumour_probability: Prob = 0.1
     rumour_weight: Prob = 0.5
-    memory_days: Annotated[float, Field(gt=0.0)] = 30.0  # how long a group remembers outcomes
+    memory_days: Annotated[float, Field(strict=True, gt=0.0)] = 30.0  # how long a group remembers outcomes
 
 
 class Relocation(Model):
@@ -202,7 +202,7 @@ class Relocation(Model):
     rate: Prob = 0.1
     distance_cost_per_100km: NonNeg = 0.05
     crowding_cost: NonNeg = 0.2  # value lost per unit of camp overcrowding
-    km_per_day: Annotated[float, Field(gt=0.0)] = 150.0
+    km_per_day: Annotated[float, Field(strict=True, gt=0.0)] = 150.0
 
 
 class Funding(Model):
@@ -210,8 +210,8 @@ class Funding(Model):
 
     payments: dict[int, NonNeg] = {}  # GBP per year
     officer_share: Prob = 0.3  # of each payment, the rest buys infrastructure
-    officer_cost_per_year: Annotated[float, Field(gt=0.0)] = 60000.0
-    infrastructure_cost_per_unit: Annotated[float, Field(gt=0.0)] = 20_000_000.0
+    officer_cost_per_year: Annotated[float, Field(strict=True, gt=0.0)] = 60000.0
+    infrastructure_cost_per_unit: Annotated[float, Field(strict=True, gt=0.0)] = 20_000_000.0
     depreciation_per_year: Prob = 0.15
     allocation: dict[str, NonNeg] = {}  # site -> share of the money
 

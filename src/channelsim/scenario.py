@@ -97,7 +97,8 @@ class Site(Model):
         type="warn_release")
     initial_people: Annotated[int, Field(strict=True, ge=0)] = 0
     arrival_share: NonNeg = 1.0
-    capacity: Annotated[int, Field(strict=True, ge=1)] | None = None  # camp size before overcrowding
+    # camp size before overcrowding
+    capacity: Annotated[int, Field(strict=True, ge=1)] | None = None
     clearance: Clearance | list[Clearance] | None = None  # one rule, or several
     drivers: Drivers | None = None
 
@@ -123,7 +124,8 @@ class Market(Model):
     paid_interception_factor: Annotated[float, Field(strict=True, gt=0.0, le=1.0)] = 0.7
     solo_enforcement_penalty: NonNeg = 0.5
     gangs: Annotated[float, Field(strict=True, gt=0.0)] = 10.0
-    places_per_gang: Annotated[float, Field(strict=True, gt=0.0)] = 10.0  # places a gang sells a day
+    # places a gang sells a day
+    places_per_gang: Annotated[float, Field(strict=True, gt=0.0)] = 10.0
     gang_cost_per_day: NonNeg = 2000.0
     gang_growth: NonNeg = 0.01
 
@@ -193,7 +195,8 @@ class Learning(Model):
     prior_strength: Annotated[float, Field(strict=True, gt=0.0)] = 4.0
     rumour_probability: Prob = 0.1
     rumour_weight: Prob = 0.5
-    memory_days: Annotated[float, Field(strict=True, gt=0.0)] = 30.0  # how long a group remembers outcomes
+    # how long a group remembers outcomes
+    memory_days: Annotated[float, Field(strict=True, gt=0.0)] = 30.0
 
 
 class Relocation(Model):

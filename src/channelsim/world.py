@@ -94,7 +94,7 @@ class World:
 
     def day_of(self, when) -> int:
         """The index of a calendar date in the run (negative before the start)."""
-        return int((np.datetime64(when, "D") - self.dates[0]).astype(int))
+        return day_index(self.dates, when)
 
     def policy_on(self, day: int, site: int):
         """The interception policy in force at a site on a day."""
@@ -188,14 +188,16 @@ class World:
         )
 
 
+def day_index(dates: np.ndarray, when) -> int:
+    return int((np.datetime64(when, "D") - dates[0]).astype(int))
+
+
 def _policy_schedule(policy, dates: np.ndarray) -> list:
     """[(first day, policy)] from one policy or {date: policy}; warn and release before the
     first date."""
     if not isinstance(policy, dict):
         return [(0, policy)]
-    start = dates[0]
-    steps = [(int((np.datetime64(d, "D") - start).astype(int)), p)
-             for d, p in sorted(policy.items())]  # World.day_of, before the World exists
+    steps = [(day_index(dates, d), p) for d, p in sorted(policy.items())]
     if steps[0][0] > 0:
         steps.insert(0, (0, WarnRelease(type="warn_release")))
     return steps

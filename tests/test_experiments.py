@@ -117,10 +117,10 @@ def _slow_run_command(path: Path, out: Path) -> list[str]:
 
 
 def _slow_scenario(tmp_path: Path) -> Path:
-    # a year of the tiny scenario twice over: runs of a few tenths of a second, so that a
-    # signal sent after the first run is committed lands while the others are under way
-    return toml_file(tiny(end="2021-12-31", **{"arrivals.per_year": {"2020": 3000,
-                                                                     "2021": 3000}}),
+    # five years of the tiny scenario with more arrivals: runs of a few tenths of a second,
+    # so that a signal sent after the first run is committed lands while the others are
+    # under way
+    return toml_file(tiny(end="2024-12-31", **{"arrivals.per_year": {"2020": 10_000}}),
                      tmp_path / "slow.toml")
 
 

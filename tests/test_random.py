@@ -3,8 +3,8 @@
 import numpy as np
 
 import channelsim
-from channelsim import scenario
-from channelsim.random import Stream, Streams
+from channelsim import engine, scenario
+from channelsim.random import Stream
 
 from .conftest import tiny
 
@@ -31,9 +31,10 @@ def test_draws_are_uniform():
     assert chi2 < 27.9  # 99.9th percentile of chi-square with 9 degrees of freedom
 
 
-def test_streams_are_created_by_name():
-    rng = Streams(3)
-    assert rng["a"] is rng["a"] and rng.names == ["a"]
+def test_each_declared_stream_has_its_own_key_in_each_seed(tiny_scenario):
+    one, two = engine.Sim(tiny_scenario, seed=1).keys, engine.Sim(tiny_scenario, seed=2).keys
+    assert set(one._fields) == {n for p in engine.default_plan() for n in p.streams}
+    assert len(set(one)) == len(one) and not set(one) & set(two)
 
 
 def test_changing_police_at_one_site_leaves_everyone_else_unchanged():
@@ -64,14 +65,3 @@ def test_poisson_counts_have_the_right_mean_and_variance():
         assert abs(k.mean() - lam) < 4 * np.sqrt(lam / n)
         # Var of a sample variance for Poisson: (mu4 - sigma^4) / n = (lam + 2 lam^2) / n
         assert abs(k.var() - lam) < 4 * np.sqrt((lam + 2 * lam**2) / n)
-
-
-def test_only_declared_streams_exist():
-    rng = Streams(1, declared={"decide"})
-    assert rng["decide"] is rng["decide"]
-    try:
-        rng["decied"]
-    except KeyError as exc:
-        assert "not declared" in str(exc)
-    else:
-        raise AssertionError("a misspelt stream was created")

@@ -1,4 +1,12 @@
-"""The daily loop: an inspectable plan of processes, per-process timings, daily invariants.
+"""The daily loop: an inspectable plan of processes, compiled whole or stepped one by one.
+
+A run's State is one namedtuple of arrays: the people's columns, the world's daily arrays,
+each process's parameters and states (under its name), today's hand-overs between processes,
+the recorder's daily arrays and the random streams' keys. Every process is a numba kernel
+over that State. `run_days` chains the kernels in the plan's order for many days in one
+compiled call (the fast path); `Sim.run(timed=True)` or `debug=True` steps the same kernels
+from Python one process at a time, for per-process timings and daily invariants. Both run
+the same code, so they give identical results (tests/test_engine.py checks it).
 
 `run(scenario, seed)` is a pure function: the same scenario and seed give the same Results.
 """
@@ -6,48 +14,62 @@
 from __future__ import annotations
 
 import time
+from collections import namedtuple
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import SimpleNamespace
 
+import numba
 import numpy as np
 
+from . import processes as pr
 from .population import N_STATUS, People, Status
-from .processes import (
-    Arrivals,
-    Attempts,
-    Camps,
-    Drivers,
-    Enforcement,
-    Exits,
-    Learning,
-    Market,
-    Process,
-    Relocation,
-    Resolution,
-    Returns,
-)
-from .random import Streams
-from .results import Recorder, Results
+from .random import stream_key
+from .results import SITE_STOCKS, Recorder, Results, record_day
 from .scenario import Scenario
 from .world import World
 
+CHUNK_DAYS = 128  # days per compiled call: progress reports at about this interval
 
-def default_plan() -> list[Process]:
+
+def default_plan() -> list[pr.Process]:
     """The order of a day (DESIGN section 3). A process whose scenario section is absent
     does nothing, so a scenario switches mechanisms on by describing them."""
-    return [Arrivals(), Relocation(), Attempts(), Resolution(), Drivers(), Enforcement(),
-            Returns(), Camps(), Market(), Exits(), Learning()]
+    return [pr.Arrivals(), pr.Relocation(), pr.Attempts(), pr.Resolution(), pr.Drivers(),
+            pr.Enforcement(), pr.Returns(), pr.Camps(), pr.Market(), pr.Exits(),
+            pr.Learning()]
 
 
-@dataclass
-class Today:
-    """What one process hands the next within a day."""
+def _declared(attr: str) -> list[str]:
+    return list(dict.fromkeys(n for p in default_plan() for n in getattr(p, attr)))
 
-    attempters: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
-    route: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    intercepted: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
-    rough_sea: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+# the State's parts (fixed types, so the compiled kernels are cached between sessions)
+Today = namedtuple("Today", ["uid", "route", "intercepted", "counts", "rough_sea"])
+Keys = namedtuple("Keys", _declared("streams"))
+Record = namedtuple("Record", [*_declared("site_results"), *SITE_STOCKS,
+                               *_declared("route_results"), "status", "active_person_days"])
+State = namedtuple("State", ["people", "world", "today", "rec", "keys",
+                             *(p.name for p in default_plan())])
+
+
+@numba.njit(cache=True, nogil=True)
+def run_days(s: State, first: int, stop: int) -> int:
+    """Days first..stop-1 in the plan's order (default_plan); returns the day it stopped
+    before, which is earlier than `stop` only when the people's columns need more room."""
+    for day in range(first, stop):
+        if not pr.arrivals.step(s, day):
+            return day
+        pr.relocation.step(s, day)
+        pr.attempts.step(s, day)
+        pr.resolution.step(s, day)
+        pr.drivers.step(s, day)
+        pr.enforcement.step(s, day)
+        pr.returns.step(s, day)
+        pr.camps.step(s, day)
+        pr.market.step(s, day)
+        pr.exits.step(s, day)
+        pr.learning.step(s, day)
+        record_day(s, day)
+    return stop
 
 
 class InvariantError(AssertionError):
@@ -56,49 +78,82 @@ class InvariantError(AssertionError):
 
 class Sim:
     def __init__(self, scenario: Scenario, seed: int = 0, debug: bool = False,
-                 plan: list[Process] | None = None):
+                 capacity: int | None = None):
+        """`capacity`: room for this many people at first (by default 10% above the
+        expected arrivals); the columns grow when it runs out."""
         self.scenario = scenario
         self.seed = int(seed)
         self.debug = debug
         self.world = World.build(scenario)
-        self.plan = plan if plan is not None else default_plan()
-        self.rng = Streams(seed, declared={name for p in self.plan for name in p.streams})
-        expected = sum(s.initial_people for s in scenario.sites.values())
-        expected += int(self.world.daily_inflow.sum() * 1.1)
-        self.people = People(capacity=expected + 1024, n_routes=self.world.n_routes)
-        self.rec = Recorder(self.world, self.plan)
+        self.plan = default_plan()
+        initial = sum(s.initial_people for s in scenario.sites.values())
+        if capacity is None:
+            capacity = initial + int(self.world.daily_inflow.sum() * 1.1) + 1024
+        self.people = People(capacity=max(capacity, initial), n_routes=self.world.n_routes)
+        self.rec = Recorder(self.world, self.plan, Record)
         self.timings = {p.name: 0.0 for p in self.plan} | {"record": 0.0}
+        self.timed, self.seconds = False, 0.0
         self.day = 0
-        self.today = Today()
-        self.state = SimpleNamespace()  # aggregate actors: market, drivers, group memory
-        self.active_person_days = 0
+        self.parts = {p.name: p.init(self) for p in self.plan}
+        self.keys = Keys(*(np.uint64(stream_key(self.seed, n)) for n in Keys._fields))
+        self.st = self._state()
+        for p in self.plan:
+            p.start(self)
 
-    def run(self, progress: Callable[[int, int], None] | None = None) -> Results:
-        for process in self.plan:
-            process.init(self)
-        n_days = self.world.n_days
-        for day in range(n_days):
-            self.day = day
-            self.today = Today()
-            for process in self.plan:
-                t0 = time.perf_counter()
-                process.step(self)
-                self.timings[process.name] += time.perf_counter() - t0
-            t0 = time.perf_counter()
-            self.active_person_days += len(self.people.active)
-            self.rec.record_day(self, self.people.drop_finished())
-            self.timings["record"] += time.perf_counter() - t0
-            if self.debug:
-                check_invariants(self)
+    def _state(self) -> State:
+        cap, n_routes = self.people.capacity, self.world.n_routes
+        today = Today(uid=np.empty(cap, dtype=np.int32), route=np.empty(cap, dtype=np.int64),
+                      intercepted=np.empty(cap, dtype=np.int32),
+                      counts=np.zeros(2, dtype=np.int64), rough_sea=np.zeros(n_routes))
+        return State(people=self.people.cols, world=self.world.arrays(), today=today,
+                     rec=self.rec.arrays, keys=self.keys, **self.parts)
+
+    def _grow(self) -> None:
+        """More room for people (rare: the first guess is 10% above the expected arrivals)."""
+        self.people.reserve(2 * self.people.capacity)
+        self.st = self._state()
+
+    def run(self, progress: Callable[[int, int], None] | None = None,
+            timed: bool = False) -> Results:
+        """All days; compiled in chunks, or process by process when timed or debugging."""
+        n_days, started = self.world.n_days, time.perf_counter()
+        self.timed = timed or self.debug
+        while self.day < n_days:
+            if timed or self.debug:
+                if not self._step_day():
+                    self._grow()
+                    continue
+                if self.debug:
+                    check_invariants(self)
+                self.day += 1
+            else:
+                reached = run_days(self.st, self.day, min(self.day + CHUNK_DAYS, n_days))
+                if reached == self.day:
+                    self._grow()
+                self.day = reached
             if progress is not None:
-                progress(day + 1, n_days)
+                progress(self.day, n_days)
+        self.seconds = time.perf_counter() - started
         return Results.from_sim(self)
+
+    def _step_day(self) -> bool:
+        """One day, each process called from Python and timed; False if it needs more room
+        (arrivals come first and change nothing in that case)."""
+        for process in self.plan:
+            t0 = time.perf_counter()
+            if process.step(self) is False:
+                return False
+            self.timings[process.name] += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        record_day(self.st, self.day)
+        self.timings["record"] += time.perf_counter() - t0
+        return True
 
 
 def run(scenario: Scenario, seed: int = 0, debug: bool = False,
-        progress: Callable[[int, int], None] | None = None) -> Results:
+        progress: Callable[[int, int], None] | None = None, timed: bool = False) -> Results:
     """Simulate a scenario with one seed; see Results for what comes back."""
-    return Sim(scenario, seed=seed, debug=debug).run(progress=progress)
+    return Sim(scenario, seed=seed, debug=debug).run(progress=progress, timed=timed)
 
 
 def check_invariants(sim: Sim) -> None:

@@ -1,14 +1,16 @@
 """People as a structure of arrays: uid = row, one typed numpy column per attribute.
 
 Columns grow by doubling their capacity, so adding people never copies per person, and the
-daily processes work on `active` (the uids not yet crossed, left or dead) rather than on everyone
+daily kernels work on `active` (the uids not yet crossed, left or dead) rather than on everyone
 who ever arrived.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from enum import IntEnum
 
+import numba
 import numpy as np
 
 
@@ -53,72 +55,97 @@ COLUMNS: dict[str, tuple[type, int | float]] = {
 ROUTE_COLUMNS: dict[str, type] = {"belief_a": np.float32, "belief_b": np.float32}
 
 
+# the kernels' view of the population: every column at full capacity, the active index
+# (its first counts[N_ACTIVE] entries) and the counts
+Columns = namedtuple("Columns", [*COLUMNS, *ROUTE_COLUMNS, "active", "counts"])
+N, N_ACTIVE = 0, 1  # positions in Columns.counts
+
+
 class People:
-    """The population of a run. Attribute access (`people.status`) gives a view of live rows."""
+    """The population of a run. `people.cols` is what the kernels see; attribute access
+    (`people.status`) gives a view of the rows of everyone who has arrived."""
 
     def __init__(self, capacity: int = 1024, n_routes: int = 1):
-        self.n = 0
-        self._capacity = max(int(capacity), 16)
-        self._cols = {k: np.full(self._capacity, v, dtype=t) for k, (t, v) in COLUMNS.items()}
-        self._cols |= {k: np.zeros((self._capacity, n_routes), dtype=t)
-                       for k, t in ROUTE_COLUMNS.items()}
-        self.active = np.empty(0, dtype=np.int32)
-        self._releases: dict[int, list[np.ndarray]] = {}
-        self._refresh_views()
+        cap = max(int(capacity), 16)
+        cols = {k: np.full(cap, v, dtype=t) for k, (t, v) in COLUMNS.items()}
+        cols |= {k: np.zeros((cap, n_routes), dtype=t) for k, t in ROUTE_COLUMNS.items()}
+        self.cols = Columns(**cols, active=np.empty(cap, dtype=np.int32),
+                            counts=np.zeros(2, dtype=np.int64))
 
-    def _refresh_views(self) -> None:
-        """Expose each column's live rows as a plain attribute (`people.status`): a view,
-        so writes go to the column; renewed whenever rows are added."""
-        for name, col in self._cols.items():
-            setattr(self, name, col[: self.n])
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in COLUMNS or name in ROUTE_COLUMNS:
+            return getattr(self.cols, name)[: self.n]
+        raise AttributeError(name)
+
+    @property
+    def n(self) -> int:
+        return int(self.cols.counts[N])
+
+    @property
+    def capacity(self) -> int:
+        return self.cols.status.shape[0]
+
+    @property
+    def active(self) -> np.ndarray:
+        return self.cols.active[: self.cols.counts[N_ACTIVE]]
 
     @property
     def nbytes(self) -> int:
-        return sum(c.nbytes for c in self._cols.values()) + self.active.nbytes
+        return sum(c.nbytes for c in self.cols)
 
     def add(self, count: int, **values: np.ndarray | int | float) -> np.ndarray:
         """Append `count` people with the given column values; return their uids."""
         count = int(count)
         if count <= 0:
             return np.empty(0, dtype=np.int32)
-        unknown = set(values) - set(self._cols)
+        unknown = set(values) - set(COLUMNS) - set(ROUTE_COLUMNS)
         if unknown:
             raise KeyError(f"unknown person columns: {sorted(unknown)}")
-        self._reserve(self.n + count)
         start, stop = self.n, self.n + count
+        self.reserve(stop)
         for name, value in values.items():
-            self._cols[name][start:stop] = value
-        self.n = stop
-        self._refresh_views()
+            getattr(self.cols, name)[start:stop] = value
         uids = np.arange(start, stop, dtype=np.int32)
-        self.active = np.concatenate([self.active, uids])
+        counts = self.cols.counts
+        self.cols.active[counts[N_ACTIVE]: counts[N_ACTIVE] + count] = uids
+        counts += count
         return uids
 
-    def _reserve(self, needed: int) -> None:
-        if needed <= self._capacity:
+    def reserve(self, needed: int) -> None:
+        """Room for `needed` people; columns grow by doubling, so growth is rare."""
+        if needed <= self.capacity:
             return
-        new_capacity = max(needed, 2 * self._capacity)
-        for name, col in self._cols.items():
+        cap, n = max(needed, 2 * self.capacity), self.n
+        grown = {}
+        for name, col in zip(Columns._fields, self.cols, strict=True):
+            if name == "counts":
+                grown[name] = col
+                continue
             fill = COLUMNS[name][1] if name in COLUMNS else 0
-            grown = np.full((new_capacity, *col.shape[1:]), fill, dtype=col.dtype)
-            grown[: self.n] = col[: self.n]
-            self._cols[name] = grown
-        self._capacity = new_capacity
-
-    def hold(self, uids: np.ndarray, until: np.ndarray) -> None:
-        """Hold people (detained, transferred) until the given days; `due` hands them back."""
-        self._cols["release_day"][uids] = until
-        for day in np.unique(until):
-            self._releases.setdefault(int(day), []).append(uids[until == day])
-
-    def due(self, day: int) -> np.ndarray:
-        """People whose hold ends today, found without scanning everyone who is active."""
-        parts = self._releases.pop(day, [])
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
+            grown[name] = np.full((cap, *col.shape[1:]), fill, dtype=col.dtype)
+            grown[name][:n] = col[:n]
+        self.cols = Columns(**grown)
 
     def drop_finished(self) -> np.ndarray:
         """Remove people who crossed, left or died from the active index; count them by status."""
-        status = self._cols["status"][self.active]
-        finished = status >= Status.CROSSED
-        self.active = self.active[~finished]
-        return np.bincount(status[finished], minlength=N_STATUS)
+        return drop_finished(self.cols)
+
+
+@numba.njit(cache=True, nogil=True)
+def drop_finished(p: Columns) -> np.ndarray:
+    """Compact the active index in place, keeping its order; return the dropped by status."""
+    ended = np.zeros(N_STATUS, dtype=np.int64)
+    k = 0
+    for i in range(p.counts[N_ACTIVE]):
+        uid = p.active[i]
+        st = p.status[uid]
+        if st >= 4:  # 4 = Status.CROSSED: crossed, left or dead
+            ended[st] += 1
+        else:
+            p.active[k] = uid
+            k += 1
+    p.counts[N_ACTIVE] = k
+    return ended
+
+
+assert Status.CROSSED == 4 and Status.LEFT > 4 and Status.DEAD > 4

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__
-from .population import COLUMNS, N_STATUS, ExitReason, Status
+from .population import COLUMNS, N_ACTIVE, N_STATUS, ExitReason, Status, drop_finished
 from .scenario import MODES
 
 if TYPE_CHECKING:
@@ -24,18 +24,29 @@ SITE_STOCKS = ("waiting", "detained", "dispersed", "travelling")
 
 
 @numba.njit(cache=True, nogil=True)
-def _count_by_site_and_status(active, site, status, n_sites, n_status):
-    """People by (site, status) in one pass: the day's stocks without temporary arrays."""
-    out = np.zeros((n_sites, n_status), dtype=np.int64)
-    for uid in active:
-        out[site[uid], status[uid]] += 1
-    return out
+def record_day(s, day) -> None:
+    """The end of a day: who finished leaves the active index; stocks by site and status."""
+    p, rec = s.people, s.rec
+    rec.active_person_days[0] += p.counts[N_ACTIVE]
+    ended = drop_finished(p)
+    table = np.zeros((rec.waiting.shape[1], N_STATUS), dtype=np.int64)
+    for uid in p.active[: p.counts[N_ACTIVE]]:
+        table[p.site[uid], p.status[uid]] += 1
+    rec.waiting[day] = table[:, Status.WAITING]
+    rec.detained[day] = table[:, Status.DETAINED]
+    rec.dispersed[day] = table[:, Status.DISPERSED]
+    rec.travelling[day] = table[:, Status.TRAVELLING]
+    if day > 0:
+        ended += rec.status[day - 1]
+    rec.status[day] = ended
+    rec.status[day, : Status.CROSSED] = table.sum(axis=0)[: Status.CROSSED]
 
 
 class Recorder:
-    """Daily arrays, allocated from what the plan's processes declare they write."""
+    """Daily arrays, allocated from what the plan's processes declare they write; `arrays`
+    holds the same arrays as a namedtuple (`kind`) for the kernels."""
 
-    def __init__(self, world: World, plan):
+    def __init__(self, world: World, plan, kind: type):
         shape_s, shape_r = (world.n_days, world.n_sites), (world.n_days, world.n_routes)
         names_s = [n for p in plan for n in p.site_results] + list(SITE_STOCKS)
         names_r = [n for p in plan for n in p.route_results]
@@ -48,19 +59,12 @@ class Recorder:
             for n in names_r
         }
         self.status = np.zeros((world.n_days, N_STATUS), dtype=np.int64)
+        self.arrays = kind(**self.site, **self.route, status=self.status,
+                           active_person_days=np.zeros(1, dtype=np.int64))
 
-    def record_day(self, sim: Sim, ended: np.ndarray) -> None:
-        """Stocks at the end of the day; `ended` counts, by status, who finished today."""
-        people, day, n_sites = sim.people, sim.day, sim.world.n_sites
-        table = _count_by_site_and_status(people.active, people.site, people.status, n_sites,
-                                          N_STATUS)
-        self.site["waiting"][day] = table[:, Status.WAITING]
-        self.site["detained"][day] = table[:, Status.DETAINED]
-        self.site["dispersed"][day] = table[:, Status.DISPERSED]
-        self.site["travelling"][day] = table[:, Status.TRAVELLING]
-        previous = self.status[day - 1] if day else np.zeros(N_STATUS, dtype=np.int64)
-        self.status[day] = previous + ended
-        self.status[day, : Status.CROSSED] = table.sum(axis=0)[: Status.CROSSED]
+    @property
+    def active_person_days(self) -> int:
+        return int(self.arrays.active_person_days[0])
 
 
 @dataclass
@@ -84,7 +88,8 @@ class Results:
     route: dict[str, np.ndarray]
     status: np.ndarray
     people: dict[str, np.ndarray]
-    timings: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0  # the run's wall time
+    timings: dict[str, float] = field(default_factory=dict)  # by process, if it was timed
     active_person_days: int = 0
 
     @classmethod
@@ -109,8 +114,9 @@ class Results:
             status=sim.rec.status,
             # the run's own columns, not copies: the Sim is done with them
             people={k: getattr(sim.people, k) for k in COLUMNS},
-            timings=dict(sim.timings),
-            active_person_days=sim.active_person_days,
+            seconds=sim.seconds,
+            timings=dict(sim.timings) if sim.timed else {},
+            active_person_days=sim.rec.active_person_days,
         )
 
     # ------------------------------------------------------------------ tables

@@ -1,4 +1,6 @@
-"""Turning uniform draws into the draws the processes need, without loops over people."""
+"""Turning uniform draws into the draws the processes need, in numba for the daily kernels.
+
+The elementwise helpers are numba ufuncs: kernels call them on scalars, Python on arrays."""
 
 from __future__ import annotations
 
@@ -6,23 +8,29 @@ import numba
 import numpy as np
 
 
-def categorical(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Index drawn from `weights` for each uniform `u`."""
-    cum = np.cumsum(weights)
-    return np.searchsorted(cum / cum[-1], u, side="right").clip(max=len(weights) - 1)
+@numba.njit(cache=True, nogil=True)
+def pick(cum: np.ndarray, u: float) -> int:
+    """Index drawn by u from cumulative weights normalised to end at 1."""
+    j = 0
+    while j < cum.shape[0] - 1 and cum[j] <= u:
+        j += 1
+    return j
 
 
-def stochastic_round(x: np.ndarray, u: np.ndarray) -> np.ndarray:
+@numba.vectorize(["int64(float64, float64)"], cache=True)
+def stochastic_round(x, u):
     """Round x down or up with probability given by its fractional part (unbiased)."""
     base = np.floor(x)
-    return (base + (u < x - base)).astype(np.int64)
+    return np.int64(base + (1.0 if u < x - base else 0.0))
 
 
-def geometric_days(u: np.ndarray, mean: float) -> np.ndarray:
+@numba.vectorize(["int64(float64, float64)"], cache=True)
+def geometric_days(u, mean):
     """Whole days, at least 1, geometric with the given mean (>= 1): the discrete form of an
     exponential delay whose mean is exactly `mean`."""
-    with np.errstate(divide="ignore"):
-        return (1 + np.floor(np.log1p(-u) / np.log1p(-1.0 / mean))).astype(np.int64)
+    if mean <= 1.0:
+        return 1
+    return np.int64(1 + np.floor(np.log1p(-u) / np.log1p(-1.0 / mean)))
 
 
 @numba.njit(cache=True, nogil=True)

@@ -68,7 +68,7 @@ class Record:
     @classmethod
     def of(cls, r: Results) -> Record:
         return cls(r.scenario_hash, r.seed, r.scenario_name, r.version,
-                   sum(r.timings.values()), r.active_person_days, r.summary(),
+                   r.seconds, r.active_person_days, r.summary(),
                    {name: _compact(make(r)) for name, (make, _) in DATA.items()})
 
     @property

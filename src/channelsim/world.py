@@ -5,12 +5,14 @@ The daily loop then only indexes `[day]`; nothing about dates or TOML is looked 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
+from dataclasses import dataclass, fields
 from datetime import date
 
 import numpy as np
 
 from .policies.funding import funded
+from .policies.interception import policy_arrays
 from .scenario import MODES, Scenario, WarnRelease
 
 
@@ -45,6 +47,10 @@ class World:
     distance_km: np.ndarray  # (sites, sites)
     main_site: int
     policies: list  # per site: [(first day, policy), ...] in date order (policies/interception.py)
+    policy: np.ndarray  # (days, sites): the code of the policy in force, and its parameters
+    policy_days: np.ndarray
+    policy_return: np.ndarray
+    policy_delay: np.ndarray
     arrival_share: np.ndarray
     # routes
     route_site: np.ndarray  # (routes,)
@@ -105,9 +111,9 @@ class World:
             current = policy
         return current
 
-    @property
-    def route_index(self) -> np.ndarray:
-        return np.arange(len(self.route_ids))
+    def arrays(self) -> WorldArrays:
+        """What the daily kernels read: every array field, under the same names."""
+        return WorldArrays(**{name: getattr(self, name) for name in WorldArrays._fields})
 
     @classmethod
     def build(cls, sc: Scenario) -> World:
@@ -132,6 +138,7 @@ class World:
         funded_officers, funded_infra, uk_payment = funded(sc, years)
         route_site = np.array([site_ids.index(r.site) for r in routes], dtype=np.int8)
         boats = [r.boats for r in routes]
+        policies = [_policy_schedule(s.policy, dates) for s in sites]
         supply = [resolve(b.supply_factor, dates) if b else np.ones(len(dates)) for b in boats]
         return cls(
             scenario=sc,
@@ -149,7 +156,8 @@ class World:
             site_capacity=np.array([s.capacity or np.inf for s in sites], dtype=float),
             distance_km=_distances(sites),
             main_site=site_ids.index(sc.main_site) if sc.main_site else 0,
-            policies=[_policy_schedule(s.policy, dates) for s in sites],
+            policies=policies,
+            **policy_arrays(policies, len(dates)),
             arrival_share=_normalise([s.arrival_share for s in sites]),
             route_site=route_site,
             route_mode=np.array([MODES.index(r.mode) for r in routes], dtype=np.int8),
@@ -186,6 +194,13 @@ class World:
             daily_inflow=_daily_inflow(sc, dates, years, months),
             origin_share=_normalise(list(sc.arrivals.origins.values())),
         )
+
+
+WorldArrays = namedtuple("WorldArrays", [
+    f.name for f in fields(World)
+    if f.type == "np.ndarray" and f.name not in ("dates", "year", "french_officers",
+                                                  "uk_officers", "funded_officers", "uk_payment")
+])
 
 
 def day_index(dates: np.ndarray, when) -> int:

@@ -1,6 +1,6 @@
 """Interventions as data-driven modules, named by `type` in scenario files."""
 
 from .funding import funded
-from .interception import INTERCEPTION_POLICIES, apply_interception_policy
+from .interception import CODES, intercepted, policy_arrays, transfer
 
-__all__ = ["INTERCEPTION_POLICIES", "apply_interception_policy", "funded"]
+__all__ = ["CODES", "funded", "intercepted", "policy_arrays", "transfer"]

@@ -1,45 +1,62 @@
 """What a site does with the people it intercepts: warn and release, detain, or transfer.
 
-The registry maps a scenario's `policy.type` to a handler, so adding a policy is adding a
-function here and a schema class in scenario.py; nothing is evaluated from the file.
+A scenario's `policy.type` is resolved up front into a code per day and site with its
+parameters (`policy_arrays`), so the daily kernel only branches on the code. Adding a policy
+is a schema class in scenario.py, a code here and its branch in `intercepted`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+import numba
 import numpy as np
 
 from ..population import ExitReason, Status
+from ..random import day_base, unit
 from ..sampling import geometric_days
 from ..scenario import Detain, Transfer, WarnRelease
 
-
-def warn_release(sim, uids: np.ndarray, policy: WarnRelease) -> None:
-    """Nothing happens: the person is back in the camp and may try again tomorrow."""
-
-
-def detain(sim, uids: np.ndarray, policy: Detain) -> None:
-    sim.people.status[uids] = Status.DETAINED
-    sim.people.hold(uids, np.full(len(uids), sim.day + policy.days))
+WARN_RELEASE, DETAIN, TRANSFER = 0, 1, 2
+CODES = {WarnRelease: WARN_RELEASE, Detain: DETAIN, Transfer: TRANSFER}
+LAST_DAY = np.iinfo(np.int16).max  # release days are int16
 
 
-def transfer(sim, uids: np.ndarray, policy: Transfer) -> None:
+def policy_arrays(schedules: list, n_days: int) -> dict[str, np.ndarray]:
+    """From each site's [(first day, policy)], the daily (days, sites) arrays the kernel reads:
+    the policy's code, days held (detain), and return probability and mean delay (transfer)."""
+    shape = (n_days, len(schedules))
+    out = {"policy": np.zeros(shape, dtype=np.int8), "policy_days": np.zeros(shape),
+           "policy_return": np.zeros(shape), "policy_delay": np.ones(shape)}
+    for s, steps in enumerate(schedules):
+        for first, policy in steps:
+            when = slice(max(first, 0), None)
+            out["policy"][when, s] = CODES[type(policy)]
+            if isinstance(policy, Detain):
+                out["policy_days"][when, s] = policy.days
+            if isinstance(policy, Transfer):
+                out["policy_return"][when, s] = policy.return_probability
+                out["policy_delay"][when, s] = policy.return_delay_days
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def intercepted(s, day, uid) -> None:
+    """Apply the policy in force today at the person's site. Warn and release does nothing:
+    the person is back in the camp and may try again tomorrow."""
+    w, site = s.world, s.people.site[uid]
+    code = w.policy[day, site]
+    if code == DETAIN:
+        s.people.status[uid] = Status.DETAINED
+        s.people.release_day[uid] = day + int(w.policy_days[day, site])
+    elif code == TRANSFER:
+        transfer(s, day, uid, w.policy_return[day, site], w.policy_delay[day, site])
+
+
+@numba.njit(cache=True, nogil=True)
+def transfer(s, day, uid, return_probability, delay_mean) -> None:
     """Bused to a centre away from the coast; whether and when each comes back is drawn now."""
-    people, day, rng = sim.people, sim.day, sim.rng
-    people.status[uids] = Status.DISPERSED
-    delay = geometric_days(rng["transfer_delay"].uniform(day, uids), policy.return_delay_days)
-    people.hold(uids, np.minimum(day + delay, np.iinfo(np.int16).max))
-    stays_away = ~rng["transfer_return"].below(day, uids, policy.return_probability)
-    people.exit_reason[uids[stays_away]] = ExitReason.STAYED_AWAY
-
-
-INTERCEPTION_POLICIES: dict[type, Callable] = {
-    WarnRelease: warn_release,
-    Detain: detain,
-    Transfer: transfer,
-}
-
-
-def apply_interception_policy(sim, uids: np.ndarray, policy) -> None:
-    INTERCEPTION_POLICIES[type(policy)](sim, uids, policy)
+    p = s.people
+    p.status[uid] = Status.DISPERSED
+    delay = geometric_days(unit(uid, day_base(s.keys.transfer_delay, day)), delay_mean)
+    p.release_day[uid] = min(day + delay, LAST_DAY)
+    if unit(uid, day_base(s.keys.transfer_return, day)) >= return_probability:
+        p.exit_reason[uid] = ExitReason.STAYED_AWAY

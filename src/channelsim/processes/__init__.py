@@ -1,5 +1,18 @@
 """The daily processes, one module each, in the order the engine runs them."""
 
+from . import (
+               arrivals,
+               attempts,
+               camps,
+               drivers,
+               enforcement,
+               exits,
+               learning,
+               market,
+               relocation,
+               resolution,
+               returns,
+)
 from .arrivals import Arrivals
 from .attempts import Attempts
 from .base import Process
@@ -14,4 +27,6 @@ from .resolution import Resolution
 from .returns import Returns
 
 __all__ = ["Arrivals", "Attempts", "Camps", "Drivers", "Enforcement", "Exits", "Learning",
-           "Market", "Process", "Relocation", "Resolution", "Returns"]
+           "Market", "Process", "Relocation", "Resolution", "Returns", "arrivals", "attempts",
+           "camps", "drivers", "enforcement", "exits", "learning", "market", "relocation",
+           "resolution", "returns"]

@@ -1,27 +1,36 @@
-"""What every daily process declares: its name and the daily results it writes."""
+"""What every daily process declares: its name, parameters and states, results and streams."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from ..engine import Sim
 
 
 class Process:
-    """One step of the daily plan. Subclasses declare the per-site and per-route daily counters
-    they fill (allocated by the recorder) and the random streams they draw from."""
+    """One step of the daily plan (Starsim's module): `init` returns the process's parameters
+    and states as a namedtuple of numbers and arrays, which the engine puts in the run's
+    State under the process's name; `kernel(state, day)` is the compiled day's work. It is
+    called by the engine's compiled loop, or one process at a time by `step` (for timings
+    and the daily invariants). Subclasses also declare the per-site and per-route daily
+    counters they fill (allocated by the recorder) and the random streams they draw from."""
 
     name: ClassVar[str] = "process"
     site_results: ClassVar[tuple[str, ...]] = ()
     route_results: ClassVar[tuple[str, ...]] = ()
     streams: ClassVar[tuple[str, ...]] = ()
+    kernel: ClassVar[Any]
 
-    def init(self, sim: Sim) -> None:
-        """Called once before day 0."""
+    def init(self, sim: Sim) -> tuple:
+        """This process's parameters and states (an empty tuple if it has none)."""
+        return ()
 
-    def step(self, sim: Sim) -> None:
-        raise NotImplementedError
+    def start(self, sim: Sim) -> None:
+        """Called once the run's State exists, before day 0 (initial people, opening prices)."""
+
+    def step(self, sim: Sim) -> bool | None:
+        return self.kernel(sim.st, sim.day)
 
     def __repr__(self) -> str:
         return f"<{self.name}>"

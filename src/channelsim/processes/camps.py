@@ -9,14 +9,101 @@ share of the rest scatter to other sites; arrivals go on, so the camp regrows.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
+import numba
 import numpy as np
 
 from ..policies.interception import transfer
-from ..population import ExitReason, Status
-from ..sampling import categorical
-from ..scenario import Transfer
+from ..population import N_ACTIVE, ExitReason, Status
+from ..random import day_base, unit
+from ..sampling import pick
 from .base import Process
 from .relocation import overcrowding, send
+
+# one entry per clearance rule (a site may have several), and per site the day of its last
+# clearance and the incidents since
+Pars = namedtuple("Pars", ["site", "scheduled", "start", "threshold", "incident_rate",
+                           "incidents_to_clear", "cooldown", "camp_share", "seats",
+                           "return_probability", "return_delay", "scatter_share", "last",
+                           "incidents"])
+
+
+@numba.njit(cache=True, nogil=True)
+def step(s, day) -> None:
+    cfg, rec = s.camps, s.rec
+    n_rules, n_sites = cfg.site.shape[0], cfg.last.shape[0]
+    if n_rules == 0:
+        return
+    crowding = overcrowding(s, day)
+    incident_rate = np.zeros(n_sites)
+    for i in range(n_rules):
+        if day >= cfg.start[i]:
+            incident_rate[cfg.site[i]] = max(incident_rate[cfg.site[i]], cfg.incident_rate[i])
+    base = day_base(s.keys.incident, day)
+    for j in range(n_sites):
+        new = unit(j, base) < incident_rate[j] * crowding[j]
+        cfg.incidents[j] += new
+        rec.public_order_incidents[day, j] = new
+    for i in range(n_rules):
+        j = cfg.site[i]
+        if cfg.last[j] == day:
+            continue  # one clearance a site a day, whichever rule called it
+        rested = day - cfg.last[j] >= cfg.cooldown[i] and day >= cfg.start[i]
+        camp = rec.waiting[max(day - 1, 0), j]
+        if (cfg.scheduled[day, i]
+                or (rested and not np.isnan(cfg.threshold[i]) and camp >= cfg.threshold[i])
+                or (rested and cfg.incident_rate[i] > 0
+                    and cfg.incidents[j] >= cfg.incidents_to_clear[i])):
+            clear(s, day, i)
+
+
+@numba.njit(cache=True, nogil=True)
+def clear(s, day, i) -> None:
+    """Clear the camp of rule i's site: care for minors, buses for as many adults as there are
+    seats (in a random queue), scattering for a share of the rest."""
+    cfg, p, k, w, rec = s.camps, s.people, s.keys, s.world, s.rec
+    j = cfg.site[i]
+    cfg.last[j], cfg.incidents[j] = day, 0
+    b_camp = day_base(k.camp, day)
+    adults = np.empty(p.counts[N_ACTIVE], dtype=np.int64)
+    n_adults = 0
+    for uid in p.active[: p.counts[N_ACTIVE]]:
+        if p.status[uid] != Status.WAITING or p.site[uid] != j:
+            continue
+        if unit(uid, b_camp) >= cfg.camp_share[i]:
+            continue  # lives elsewhere than this camp
+        if p.minor[uid]:
+            p.status[uid] = Status.LEFT
+            p.exit_day[uid] = day
+            p.exit_reason[uid] = ExitReason.INTO_CARE
+            rec.into_care[day, j] += 1
+        else:
+            adults[n_adults] = uid
+            n_adults += 1
+    adults = adults[:n_adults]
+    b_queue = day_base(k.bus_queue, day)
+    queue = np.empty(n_adults)
+    for q in range(n_adults):
+        queue[q] = unit(adults[q], b_queue)
+    order = np.argsort(queue, kind="mergesort")
+    n_bused = min(cfg.seats[i], n_adults)
+    for q in order[:n_bused]:
+        transfer(s, day, adults[q], cfg.return_probability[i], cfg.return_delay[i])
+    others = np.delete(np.arange(cfg.last.shape[0]), j)
+    weights = w.arrival_share[others]
+    if weights.sum() <= 0:
+        weights = np.ones(others.shape[0])
+    cum = np.cumsum(weights)
+    cum = cum / cum[-1] if others.shape[0] else cum
+    b_scatter, b_site = day_base(k.scatter, day), day_base(k.scatter_site, day)
+    for q in order[n_bused:]:
+        uid = adults[q]
+        if others.shape[0] and unit(uid, b_scatter) < cfg.scatter_share[i]:
+            send(s, day, uid, others[pick(cum, unit(uid, b_site))])
+            rec.scattered[day, j] += 1
+    rec.clearances[day, j] += 1
+    rec.bused[day, j] += n_bused
 
 
 class Camps(Process):
@@ -24,69 +111,36 @@ class Camps(Process):
     site_results = ("public_order_incidents", "clearances", "bused", "into_care", "scattered")
     streams = ("incident", "camp", "bus_queue", "scatter", "scatter_site", "transfer_delay",
                "transfer_return")
+    kernel = staticmethod(step)
 
-    def init(self, sim) -> None:
+    def init(self, sim) -> Pars:
         world = sim.world
-        self.rules = []  # (site, rule, scheduled days, first day of triggers)
-        for s, site in enumerate(sim.scenario.sites.values()):
-            rules = site.clearance if isinstance(site.clearance, list) else [site.clearance]
-            for rule in filter(None, rules):
-                days = {world.day_of(d) for d in rule.dates}
-                start = world.day_of(rule.triggers_from) if rule.triggers_from else 0
-                self.rules.append((s, rule, days, start))
-        self.last = np.full(world.n_sites, -10**6)
-        self.incidents = np.zeros(world.n_sites, dtype=np.int64)
+        rules = []  # (site, rule)
+        for j, site in enumerate(sim.scenario.sites.values()):
+            listed = site.clearance if isinstance(site.clearance, list) else [site.clearance]
+            rules += [(j, rule) for rule in listed if rule is not None]
+        scheduled = np.zeros((world.n_days, len(rules)), dtype=np.bool_)
+        for i, (_, rule) in enumerate(rules):
+            days = [world.day_of(d) for d in rule.dates]
+            scheduled[[d for d in days if 0 <= d < world.n_days], i] = True
 
-    def step(self, sim) -> None:
-        if not self.rules:
-            return
-        day = sim.day
-        crowding = overcrowding(sim)
-        u = sim.rng["incident"].uniform(day, np.arange(sim.world.n_sites))
-        incident_rate = np.zeros(sim.world.n_sites)
-        for s, rule, _, start in self.rules:
-            if day >= start:
-                incident_rate[s] = max(incident_rate[s], rule.incident_rate)
-        new = u < incident_rate * crowding
-        self.incidents += new
-        sim.rec.site["public_order_incidents"][day] = new
-        for s, rule, days, start in self.rules:
-            if self.last[s] == day:
-                continue  # one clearance a site a day, whichever rule called it
-            rested = day - self.last[s] >= rule.cooldown_days and day >= start
-            camp = sim.rec.site["waiting"][max(day - 1, 0), s]
-            if (day in days
-                    or (rested and rule.threshold is not None and camp >= rule.threshold)
-                    or (rested and rule.incident_rate > 0
-                        and self.incidents[s] >= rule.incidents_to_clear)):
-                self.clear(sim, s, rule)
+        def each(get, dtype=float) -> np.ndarray:
+            return np.array([get(rule) for _, rule in rules], dtype=dtype)
 
-    def clear(self, sim, s: int, cfg) -> None:
-        people, day, rec, rng = sim.people, sim.day, sim.rec.site, sim.rng
-        self.last[s], self.incidents[s] = day, 0
-        active = people.active
-        camp = active[(people.status[active] == Status.WAITING) & (people.site[active] == s)]
-        camp = camp[rng["camp"].below(day, camp, cfg.camp_share)]  # who lives in this camp
-        minors = camp[people.minor[camp]]
-        people.status[minors] = Status.LEFT
-        people.exit_day[minors] = day
-        people.exit_reason[minors] = ExitReason.INTO_CARE
-        adults = camp[~people.minor[camp]]
-        seats = cfg.buses * cfg.seats
-        order = np.argsort(rng["bus_queue"].uniform(day, adults), kind="stable")
-        bused, rest = adults[order[:seats]], adults[order[seats:]]
-        transfer(sim, bused, Transfer(type="transfer", return_probability=cfg.return_probability,
-                                      return_delay_days=cfg.return_delay_days))
-        scatter = rest[rng["scatter"].below(day, rest, cfg.scatter_share)]
-        others = np.delete(np.arange(sim.world.n_sites), s)
-        if len(others) and len(scatter):
-            weights = sim.world.arrival_share[others]
-            weights = weights if weights.sum() > 0 else np.ones(len(others))
-            pick = categorical(rng["scatter_site"].uniform(day, scatter), weights)
-            send(sim, scatter, others[pick])
-        else:
-            scatter = scatter[:0]
-        rec["clearances"][day, s] += 1
-        rec["bused"][day, s] += len(bused)
-        rec["into_care"][day, s] += len(minors)
-        rec["scattered"][day, s] += len(scatter)
+        return Pars(
+            site=np.array([j for j, _ in rules], dtype=np.int64),
+            scheduled=scheduled,
+            start=each(lambda r: world.day_of(r.triggers_from) if r.triggers_from else 0,
+                       np.int64),
+            threshold=each(lambda r: np.nan if r.threshold is None else r.threshold),
+            incident_rate=each(lambda r: r.incident_rate),
+            incidents_to_clear=each(lambda r: r.incidents_to_clear, np.int64),
+            cooldown=each(lambda r: r.cooldown_days, np.int64),
+            camp_share=each(lambda r: r.camp_share),
+            seats=each(lambda r: r.buses * r.seats, np.int64),
+            return_probability=each(lambda r: r.return_probability),
+            return_delay=each(lambda r: r.return_delay_days),
+            scatter_share=each(lambda r: r.scatter_share),
+            last=np.full(world.n_sites, -10**6, dtype=np.int64),
+            incidents=np.zeros(world.n_sites, dtype=np.int64),
+        )

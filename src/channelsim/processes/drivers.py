@@ -7,35 +7,54 @@ red light among people on the road).
 
 from __future__ import annotations
 
+from collections import namedtuple
+
+import numba
 import numpy as np
 
+from ..random import poisson_on
 from .base import Process
+
+Pars = namedtuple("Pars", ["on", "at_site", "share", "sensitivity", "decay", "incident_rate",
+                           "refusing"])
+
+
+@numba.njit(cache=True, nogil=True)
+def step(s, day) -> None:
+    cfg, w, rec = s.drivers, s.world, s.rec
+    if not cfg.on:
+        return
+    n_sites = cfg.refusing.shape[0]
+    at_lights, forced = np.zeros(n_sites), np.zeros(n_sites)
+    for r in range(w.route_site.shape[0]):
+        lights = w.traffic_light_share[r]
+        at_lights[w.route_site[r]] += w.opportunities[day, r] * lights
+        forced[w.route_site[r]] += rec.attempts[day, r] * (lights > 0)
+    for j in range(n_sites):
+        if not cfg.at_site[j]:
+            continue
+        added = cfg.sensitivity[j] * forced[j] * cfg.share[j] / max(at_lights[j], 1.0)
+        cfg.refusing[j] = min(0.95, cfg.refusing[j] * (1 - cfg.decay[j]) + added)
+        rec.road_incidents[day, j] = poisson_on(
+            s.keys.road, day, cfg.incident_rate[j] * cfg.refusing[j] * at_lights[j], j)
+    rec.refusing_share[day] = cfg.refusing
 
 
 class Drivers(Process):
     name = "drivers"
     site_results = ("road_incidents", "refusing_share")
     streams = ("road",)
+    kernel = staticmethod(step)
 
-    def init(self, sim) -> None:
-        sim.state.refusing = np.zeros(sim.world.n_sites)
-        self.configs = [s.drivers for s in sim.scenario.sites.values()]
+    def init(self, sim) -> Pars:
+        configs = [s.drivers for s in sim.scenario.sites.values()]
 
-    def step(self, sim) -> None:
-        world, day, st = sim.world, sim.day, sim.state
-        if not any(self.configs):
-            return
-        lights = world.traffic_light_share
-        at_lights = np.bincount(world.route_site, weights=world.opportunities[day] * lights,
-                                minlength=world.n_sites)
-        forced = np.bincount(world.route_site, minlength=world.n_sites,
-                             weights=sim.rec.route["attempts"][day] * (lights > 0))
-        for s, cfg in enumerate(self.configs):
-            if cfg is None:
-                continue
-            share = cfg.traffic_light_share
-            added = cfg.sensitivity * forced[s] * share / max(at_lights[s], 1.0)
-            st.refusing[s] = min(0.95, st.refusing[s] * (1 - cfg.decay) + added)
-            sim.rec.site["road_incidents"][day, s] = sim.rng["road"].poisson(
-                day, cfg.road_incident_rate * st.refusing[s] * at_lights[s], slot=s)
-        sim.rec.site["refusing_share"][day] = st.refusing
+        def each(attr: str) -> np.ndarray:
+            return np.array([float(getattr(c, attr)) if c else 0.0 for c in configs])
+
+        return Pars(
+            on=any(configs), at_site=np.array([c is not None for c in configs]),
+            share=each("traffic_light_share"), sensitivity=each("sensitivity"),
+            decay=each("decay"), incident_rate=each("road_incident_rate"),
+            refusing=np.zeros(len(configs)),
+        )

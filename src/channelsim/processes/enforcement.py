@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import numpy as np
+import numba
 
-from ..policies import apply_interception_policy
+from ..policies.interception import intercepted
 from ..population import Status
 from .base import Process
+
+
+@numba.njit(cache=True, nogil=True)
+def step(s, day) -> None:
+    p, t, rec = s.people, s.today, s.rec
+    for i in range(t.counts[1]):
+        uid = t.intercepted[i]
+        intercepted(s, day, uid)
+        if p.status[uid] == Status.DETAINED:
+            rec.detentions[day, p.site[uid]] += 1
+        elif p.status[uid] == Status.DISPERSED:
+            rec.transfers[day, p.site[uid]] += 1
 
 
 class Enforcement(Process):
     name = "enforcement"
     site_results = ("detentions", "transfers")
     streams = ("transfer_delay", "transfer_return")
-
-    def step(self, sim) -> None:
-        uids = sim.today.intercepted
-        if len(uids) == 0:
-            return
-        people, world = sim.people, sim.world
-        sites = people.site[uids]
-        for s in np.unique(sites):
-            apply_interception_policy(sim, uids[sites == s], world.policy_on(sim.day, s))
-        status = people.status[uids]
-        for name, code in (("detentions", Status.DETAINED), ("transfers", Status.DISPERSED)):
-            sim.rec.site[name][sim.day] = np.bincount(
-                sites[status == code], minlength=world.n_sites
-            )
+    kernel = staticmethod(step)

@@ -6,54 +6,50 @@ Everyone still waiting has failed every attempt they made, so attempts count fai
 
 from __future__ import annotations
 
-import numba
-import numpy as np
+from collections import namedtuple
 
-from ..population import ExitReason, Status
-from ..random import unit
+import numba
+
+from ..population import N_ACTIVE, ExitReason, Status
+from ..random import day_base, unit
 from .base import Process
 
 DAYS_PER_MONTH = 30.44
 
+Pars = namedtuple("Pars", ["on", "base", "per_attempt", "per_day", "asylum_share"])
+
 
 @numba.njit(cache=True, nogil=True)
-def _leaving(active, status, attempts, arrival_day, day, base, per_attempt, per_day, key):
-    """Waiting people whose exit draw falls below their hazard, in one pass."""
-    out = np.empty(active.shape[0], dtype=np.int32)
-    k = 0
-    for uid in active:
-        if status[uid] != 1:  # 1 = Status.WAITING
+def step(s, day) -> None:
+    cfg, p, rec = s.exits, s.people, s.rec
+    if not cfg.on:
+        return
+    b_exit, b_reason = day_base(s.keys.exit, day), day_base(s.keys.exit_reason, day)
+    for uid in p.active[: p.counts[N_ACTIVE]]:
+        if p.status[uid] != Status.WAITING:
             continue
-        hazard = base + per_attempt * attempts[uid] + per_day * (day - arrival_day[uid])
-        if unit(uid, key) < hazard:
-            out[k] = uid
-            k += 1
-    return out[:k]
-
-
-assert Status.WAITING == 1, "_leaving hard-codes the WAITING code"
+        hazard = (cfg.base + cfg.per_attempt * p.attempts[uid]
+                  + cfg.per_day * (day - p.arrival_day[uid]))
+        if unit(uid, b_exit) >= hazard:
+            continue
+        p.status[uid] = Status.LEFT
+        p.exit_day[uid] = day
+        asylum = unit(uid, b_reason) < cfg.asylum_share
+        p.exit_reason[uid] = ExitReason.ASYLUM_FRANCE if asylum else ExitReason.MOVED_ON
+        rec.exits[day, p.site[uid]] += 1
 
 
 class Exits(Process):
     name = "exits"
     site_results = ("exits",)
     streams = ("exit", "exit_reason")
+    kernel = staticmethod(step)
 
-    def step(self, sim) -> None:
-        people, day, rng, cfg = sim.people, sim.day, sim.rng, sim.scenario.exits
-        if cfg.base_hazard == 0 and cfg.per_failed_attempt == 0 and cfg.per_month_at_coast == 0:
-            return
-        leaving = _leaving(
-            people.active, people.status, people.attempts, people.arrival_day, day,
-            cfg.base_hazard, cfg.per_failed_attempt, cfg.per_month_at_coast / DAYS_PER_MONTH,
-            rng["exit"].base(day),
-        )
-        asylum = rng["exit_reason"].below(day, leaving, cfg.asylum_share)
-        people.status[leaving] = Status.LEFT
-        people.exit_day[leaving] = day
-        people.exit_reason[leaving] = np.where(
-            asylum, ExitReason.ASYLUM_FRANCE, ExitReason.MOVED_ON
-        )
-        sim.rec.site["exits"][day] = np.bincount(
-            people.site[leaving], minlength=sim.world.n_sites
+    def init(self, sim) -> Pars:
+        cfg = sim.scenario.exits
+        return Pars(
+            on=bool(cfg.base_hazard or cfg.per_failed_attempt or cfg.per_month_at_coast),
+            base=float(cfg.base_hazard), per_attempt=float(cfg.per_failed_attempt),
+            per_day=cfg.per_month_at_coast / DAYS_PER_MONTH,
+            asylum_share=float(cfg.asylum_share),
         )

@@ -7,78 +7,80 @@ view (rumours), and newcomers start from it. Beliefs then drive route choice and
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numba
 import numpy as np
 
-from ..population import Status
-from ..random import unit
+from ..population import N_ACTIVE, Status
+from ..random import day_base, unit
 from .base import Process
 
+Pars = namedtuple("Pars", ["on", "prior_strength", "prior_success", "keep", "rumour_weight",
+                           "rumour_probability", "wins", "losses", "rate"])
 
-def group_rate(sim) -> np.ndarray:
-    """(sites, origins, routes): each group's recent success rate per attempt, shrunk towards
+
+@numba.njit(cache=True, nogil=True)
+def update_rate(lr) -> None:
+    """Each group's recent success rate per attempt (sites, origins, routes), shrunk towards
     the prior with the prior's strength; rumours carry it at that strength."""
-    cfg, st = sim.scenario.learning, sim.state
-    k = cfg.prior_strength
-    return (st.wins + cfg.prior_success * k) / (st.wins + st.losses + k)
-
-
-def newcomer_beliefs(sim, uids: np.ndarray) -> None:
-    people, k = sim.people, sim.scenario.learning.prior_strength
-    rate = group_rate(sim)[people.site[uids], people.origin[uids]]
-    people.belief_a[uids] = rate * k
-    people.belief_b[uids] = (1 - rate) * k
+    k = lr.prior_strength
+    lr.rate[:] = (lr.wins + lr.prior_success * k) / (lr.wins + lr.losses + k)
 
 
 @numba.njit(cache=True, nogil=True)
-def _outcomes(uids, route, status, site, origin, belief_b, wins, losses):
-    """Today's attempts: the group remembers each outcome; a failure adds to one's own b."""
-    for i in range(uids.shape[0]):
-        uid, r = uids[i], route[i]
-        if status[uid] == 4:  # 4 = Status.CROSSED
-            wins[site[uid], origin[uid], r] += 1.0
-        else:
-            losses[site[uid], origin[uid], r] += 1.0
-            belief_b[uid, r] += 1.0
-
-
-@numba.njit(cache=True, nogil=True)
-def _rumours(active, status, site, origin, belief_a, belief_b, rate, strength, weight, p, base):
-    """Waiting people who hear their group today move their beliefs towards its view."""
-    for uid in active:
-        if status[uid] != 1 or unit(uid, base) >= p:  # 1 = Status.WAITING
-            continue
-        view = rate[site[uid], origin[uid]]
+def newcomer_beliefs(s, start, stop) -> None:
+    p, lr = s.people, s.learning
+    update_rate(lr)
+    for uid in range(start, stop):
+        view = lr.rate[p.site[uid], p.origin[uid]]
         for r in range(view.shape[0]):
-            belief_a[uid, r] = (1 - weight) * belief_a[uid, r] + weight * strength * view[r]
-            belief_b[uid, r] = (1 - weight) * belief_b[uid, r] + weight * strength * (1 - view[r])
+            p.belief_a[uid, r] = view[r] * lr.prior_strength
+            p.belief_b[uid, r] = (1 - view[r]) * lr.prior_strength
 
 
-assert Status.WAITING == 1 and Status.CROSSED == 4, "the kernels hard-code these codes"
+@numba.njit(cache=True, nogil=True)
+def step(s, day) -> None:
+    """Today's attempts: the group remembers each outcome, a failure adds to one's own b; then
+    waiting people who hear their group today move their beliefs towards its view."""
+    lr, p, t = s.learning, s.people, s.today
+    if not lr.on:
+        return
+    wins, losses = lr.wins, lr.losses
+    wins *= lr.keep  # in place: forgetting older outcomes
+    losses *= lr.keep
+    for i in range(t.counts[0]):
+        uid, r = t.uid[i], t.route[i]
+        if p.status[uid] == Status.CROSSED:
+            wins[p.site[uid], p.origin[uid], r] += 1.0
+        else:
+            losses[p.site[uid], p.origin[uid], r] += 1.0
+            p.belief_b[uid, r] += 1.0
+    update_rate(lr)
+    base, w, strength = day_base(s.keys.rumour, day), lr.rumour_weight, lr.prior_strength
+    for uid in p.active[: p.counts[N_ACTIVE]]:
+        if p.status[uid] != Status.WAITING or unit(uid, base) >= lr.rumour_probability:
+            continue
+        view = lr.rate[p.site[uid], p.origin[uid]]
+        for r in range(view.shape[0]):
+            p.belief_a[uid, r] = (1 - w) * p.belief_a[uid, r] + w * strength * view[r]
+            p.belief_b[uid, r] = (1 - w) * p.belief_b[uid, r] + w * strength * (1 - view[r])
 
 
 class Learning(Process):
     name = "learning"
     streams = ("rumour",)
+    kernel = staticmethod(step)
 
-    def init(self, sim) -> None:
-        shape = (sim.world.n_sites, len(sim.world.origin_ids), sim.world.n_routes)
-        sim.state.wins = np.zeros(shape)
-        sim.state.losses = np.zeros(shape)
-        if sim.scenario.learning is not None:
-            newcomer_beliefs(sim, np.arange(sim.people.n))
-
-    def step(self, sim) -> None:
-        cfg = sim.scenario.learning
-        if cfg is None:
-            return
-        people, st, day, today = sim.people, sim.state, sim.day, sim.today
-        uids, route = today.attempters, today.route
-        st.wins *= np.exp(-1.0 / cfg.memory_days)
-        st.losses *= np.exp(-1.0 / cfg.memory_days)
-        _outcomes(uids, route, people.status, people.site, people.origin, people.belief_b,
-                  st.wins, st.losses)
-
-        _rumours(people.active, people.status, people.site, people.origin, people.belief_a,
-                 people.belief_b, group_rate(sim), cfg.prior_strength, cfg.rumour_weight,
-                 cfg.rumour_probability, sim.rng["rumour"].base(day))
+    def init(self, sim) -> Pars:
+        cfg, world = sim.scenario.learning, sim.world
+        shape = (world.n_sites, len(world.origin_ids), world.n_routes)
+        return Pars(
+            on=cfg is not None,
+            prior_strength=float(cfg.prior_strength) if cfg else 1.0,
+            prior_success=float(cfg.prior_success) if cfg else 0.5,
+            keep=float(np.exp(-1.0 / cfg.memory_days)) if cfg else 1.0,
+            rumour_weight=float(cfg.rumour_weight) if cfg else 0.0,
+            rumour_probability=float(cfg.rumour_probability) if cfg else 0.0,
+            wins=np.zeros(shape), losses=np.zeros(shape), rate=np.zeros(shape),
+        )

@@ -9,6 +9,9 @@ tripled, prices +17%, an elasticity near 0.15) and the Channel price points.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
+import numba
 import numpy as np
 
 from .base import Process
@@ -16,45 +19,67 @@ from .resolution import enforcement_terms
 
 SMOOTHING = 1 / 7  # demand and revenue remembered over about a week
 
+Pars = namedtuple("Pars", ["on", "base_price", "reference_enforcement",
+                           "enforcement_elasticity", "demand_elasticity", "gang_cost_per_day",
+                           "gang_growth", "gangs", "demand", "revenue", "enforcement", "price"])
+
+
+@numba.njit(cache=True, nogil=True)
+def update_prices(s, day) -> None:
+    m, w = s.market, s.world
+    officer_term, rest = enforcement_terms(w, day, np.zeros(w.route_site.shape[0]))
+    pressure = officer_term + rest  # the interception hazard without congestion
+    for r in range(pressure.shape[0]):
+        if not m.on[r]:
+            continue
+        # floored, so a route without enforcement still has a positive price
+        m.enforcement[r] = max(pressure[r] / m.reference_enforcement[r], 0.01)
+        supply = m.gangs[r] * w.places_per_gang[r]
+        m.price[r] = (m.base_price[r] * m.enforcement[r] ** m.enforcement_elasticity[r]
+                      * (max(m.demand[r], 1.0) / supply) ** m.demand_elasticity[r])
+
+
+@numba.njit(cache=True, nogil=True)
+def step(s, day) -> None:
+    m, rec = s.market, s.rec
+    for r in range(m.on.shape[0]):
+        if not m.on[r]:
+            continue
+        m.demand[r] += SMOOTHING * (rec.demand[day, r] - m.demand[r])
+        m.revenue[r] += SMOOTHING * (rec.revenue[day, r] - m.revenue[r])
+        margin = m.revenue[r] / m.gangs[r] - m.gang_cost_per_day[r]
+        growth = m.gang_growth[r] * np.tanh(margin / max(m.gang_cost_per_day[r], 1.0))
+        m.gangs[r] = min(max(m.gangs[r] * np.exp(growth), 0.5), 10_000.0)
+    rec.price[day] = m.price
+    rec.gangs[day] = m.gangs
+    update_prices(s, min(day + 1, rec.price.shape[0] - 1))
+
 
 class Market(Process):
     name = "market"
     route_results = ("price", "gangs")
+    kernel = staticmethod(step)
 
-    def init(self, sim) -> None:
-        world, st = sim.world, sim.state
+    def init(self, sim) -> Pars:
         markets = [r.market for r in sim.scenario.routes.values()]
-        self.markets = markets
-        st.gangs = np.array([m.gangs if m else np.nan for m in markets])
-        st.demand = np.array([m.gangs * m.places_per_gang if m else np.nan for m in markets])
-        st.revenue = np.zeros(world.n_routes)
-        st.enforcement = np.zeros(world.n_routes)
-        st.price = np.full(world.n_routes, np.nan)
-        self.update_prices(sim, 0)
 
-    def update_prices(self, sim, day: int) -> None:
-        world, st = sim.world, sim.state
-        officer_term, rest = enforcement_terms(world, day, np.zeros(world.n_routes))
-        pressure = officer_term + rest  # the interception hazard without congestion
-        for r, m in enumerate(self.markets):
-            if m is None:
-                continue
-            # floored, so a route without enforcement still has a positive price
-            st.enforcement[r] = max(pressure[r] / m.reference_enforcement, 0.01)
-            supply = st.gangs[r] * m.places_per_gang
-            st.price[r] = (m.base_price * st.enforcement[r] ** m.enforcement_elasticity
-                           * (max(st.demand[r], 1.0) / supply) ** m.demand_elasticity)
+        def each(get, absent: float = np.nan) -> np.ndarray:
+            return np.array([float(get(m)) if m else absent for m in markets])
 
-    def step(self, sim) -> None:
-        day, st, rec = sim.day, sim.state, sim.rec.route
-        for r, m in enumerate(self.markets):
-            if m is None:
-                continue
-            st.demand[r] += SMOOTHING * (rec["demand"][day, r] - st.demand[r])
-            st.revenue[r] += SMOOTHING * (rec["revenue"][day, r] - st.revenue[r])
-            margin = st.revenue[r] / st.gangs[r] - m.gang_cost_per_day
-            growth = m.gang_growth * np.tanh(margin / max(m.gang_cost_per_day, 1.0))
-            st.gangs[r] = float(np.clip(st.gangs[r] * np.exp(growth), 0.5, 10_000.0))
-        rec["price"][day] = st.price
-        rec["gangs"][day] = st.gangs
-        self.update_prices(sim, min(day + 1, sim.world.n_days - 1))
+        return Pars(
+            on=np.array([m is not None for m in markets]),
+            base_price=each(lambda m: m.base_price),
+            reference_enforcement=each(lambda m: m.reference_enforcement),
+            enforcement_elasticity=each(lambda m: m.enforcement_elasticity),
+            demand_elasticity=each(lambda m: m.demand_elasticity),
+            gang_cost_per_day=each(lambda m: m.gang_cost_per_day),
+            gang_growth=each(lambda m: m.gang_growth),
+            gangs=each(lambda m: m.gangs),
+            demand=each(lambda m: m.gangs * m.places_per_gang),
+            revenue=np.zeros(len(markets)),
+            enforcement=np.zeros(len(markets)),
+            price=np.full(len(markets), np.nan),
+        )
+
+    def start(self, sim) -> None:
+        update_prices(sim.st, 0)  # the prices people see on the first day

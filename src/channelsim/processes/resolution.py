@@ -15,117 +15,105 @@ import numba
 import numpy as np
 
 from ..population import Status
-from ..random import unit
+from ..random import day_base, unit
 from .base import Process
 
 
-def enforcement_terms(world, day: int, attempts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+@numba.njit(cache=True, nogil=True)
+def enforcement_terms(w, day, attempts) -> tuple[np.ndarray, np.ndarray]:
     """(officer term, other terms) of the interception hazard for each route today."""
-    officers = world.officers[day, world.route_site] * world.officer_share
-    officer_term = world.icpt_officers * officers / (attempts + world.icpt_congestion)
-    return officer_term, world.icpt_base + world.icpt_infra * world.infrastructure[day]
+    officers = w.officers[day][w.route_site] * w.officer_share
+    officer_term = w.icpt_officers * officers / (attempts + w.icpt_congestion)
+    return officer_term, w.icpt_base + w.icpt_infra * w.infrastructure[day]
 
 
 def interception_probability(world, day: int, attempts: np.ndarray) -> np.ndarray:
     """For a solo, ungrouped attempt on each route, without smugglers."""
-    officer_term, rest = enforcement_terms(world, day, attempts)
+    officer_term, rest = enforcement_terms(world.arrays(), day, np.asarray(attempts, float))
     return -np.expm1(-(officer_term + rest))
 
 
-# outcome codes of one attempt
-FAILED, INTERCEPTED, CROSSED, DIED = 0, 1, 2, 3
-# columns of the per-route tally, in the order of Resolution.route_results after p_intercept
-TALLY = ("interceptions", "crossings", "deaths", "injuries", "paid_attempts", "paid_crossings",
-         "revenue", "grouped_attempts", "grouped_crossings")
+@numba.njit(cache=True, nogil=True)
+def boat_danger(s, day) -> np.ndarray:
+    """Death-risk multiplier per route: (people per boat / usual)^exponent, and more on rough
+    days (the weather draw near the limit of what is viable)."""
+    w = s.world
+    out = np.ones(w.route_site.shape[0])
+    for r in range(out.shape[0]):
+        if w.has_boats[r]:
+            load = s.rec.people_per_boat[day, r]
+            crowding = load / max(w.per_opportunity[day, r], 1e-9) if load > 0 else 1.0
+            weather = 1.0 + w.bad_weather_factor[r] * s.today.rough_sea[r]
+            out[r] = crowding ** w.death_crowding[r] * weather
+    return out
 
 
 @numba.njit(cache=True, nogil=True)
-def _resolve(uids, route, funds, officer_term, rest, diversion, group_share, price, paid_factor,
-             solo_mult, death, injury, success, b_group, b_harm, b_intercept, b_success):
-    """Each attempt's outcome in one pass, drawing exactly as Stream.below would, and the
-    day's tally per route (columns as TALLY)."""
-    n = uids.shape[0]
-    outcome = np.full(n, FAILED, dtype=np.int8)
-    injured = np.zeros(n, dtype=np.bool_)
-    paid = np.zeros(n, dtype=np.bool_)
-    tally = np.zeros((officer_term.shape[0], 9))
+def step(s, day) -> None:
+    """Each attempt's outcome, and the day's counts per route."""
+    w, p, t, rec, k = s.world, s.people, s.today, s.rec, s.keys
+    price, n = s.market.price, t.counts[0]
+    n_routes = w.route_site.shape[0]
+    attempts = np.zeros(n_routes)
     for i in range(n):
-        uid, r = uids[i], route[i]
+        attempts[t.route[i]] += 1
+    officer_term, rest = enforcement_terms(w, day, attempts)
+    solo_mult = 1.0 + w.solo_penalty * s.market.enforcement
+    death = w.death * boat_danger(s, day)
+    b_group, b_harm = day_base(k.group, day), day_base(k.harm, day)
+    b_intercept, b_success = day_base(k.intercept, day), day_base(k.success, day)
+    n_intercepted = 0
+    for i in range(n):
+        uid, r = t.uid[i], t.route[i]
+        p.attempts[uid] += 1
+        # a smuggler is hired by those who can pay; the fee is due on arrival in the UK
+        # (price_boat_deposit_2019_2020), so failed tries cost nothing but time
         market = not np.isnan(price[r])
-        paid[i] = market and funds[uid] >= price[r]
-        grouped = unit(uid, b_group) < group_share[r]
-        hazard = officer_term[r] * ((1.0 - diversion[r]) if grouped else 1.0) + rest[r]
-        if paid[i]:
-            hazard *= paid_factor[r]
+        paid = market and p.funds[uid] >= price[r]
+        grouped = unit(uid, b_group) < w.group_share[r]
+        hazard = officer_term[r] * ((1.0 - w.diversion[r]) if grouped else 1.0) + rest[r]
+        if paid:
+            hazard *= w.paid_factor[r]
         elif market:
             hazard *= solo_mult[r]
         u_harm = unit(uid, b_harm)
+        crossed = False
         if u_harm < death[r]:
-            outcome[i] = DIED
+            p.status[uid] = Status.DEAD
+            p.exit_day[uid] = day
+            rec.deaths[day, r] += 1
         else:
-            injured[i] = u_harm < death[r] + injury[r]
+            if u_harm < death[r] + w.injury[r]:
+                p.injuries[uid] += 1
+                rec.injuries[day, r] += 1
             if unit(uid, b_intercept) < -np.expm1(-hazard):
-                outcome[i] = INTERCEPTED
-            elif unit(uid, b_success) < success[r]:
-                outcome[i] = CROSSED
-        crossed = outcome[i] == CROSSED
-        tally[r, 0] += outcome[i] == INTERCEPTED
-        tally[r, 1] += crossed
-        tally[r, 2] += outcome[i] == DIED
-        tally[r, 3] += injured[i]
-        tally[r, 4] += paid[i]
-        tally[r, 5] += paid[i] and crossed
-        tally[r, 6] += price[r] if paid[i] and crossed else 0.0
-        tally[r, 7] += grouped
-        tally[r, 8] += grouped and crossed
-    return outcome, injured, paid, tally
+                p.interceptions[uid] += 1
+                t.intercepted[n_intercepted] = uid
+                n_intercepted += 1
+                rec.interceptions[day, r] += 1
+            elif unit(uid, b_success) < w.success[r]:
+                crossed = True
+                p.status[uid] = Status.CROSSED
+                p.exit_day[uid] = day
+                rec.crossings[day, r] += 1
+        if paid:
+            rec.paid_attempts[day, r] += 1
+            if crossed:
+                p.funds[uid] -= np.float32(price[r])
+                rec.paid_crossings[day, r] += 1
+                rec.revenue[day, r] += price[r]
+        if grouped:
+            rec.grouped_attempts[day, r] += 1
+            rec.grouped_crossings[day, r] += crossed
+    t.counts[1] = n_intercepted
+    rec.attempts[day] = attempts
+    rec.p_intercept[day] = -np.expm1(-(officer_term + rest))
 
 
 class Resolution(Process):
     name = "resolution"
-    route_results = ("attempts", "p_intercept", *TALLY)
+    route_results = ("attempts", "p_intercept", "interceptions", "crossings", "deaths",
+                     "injuries", "paid_attempts", "paid_crossings", "revenue",
+                     "grouped_attempts", "grouped_crossings")
     streams = ("harm", "intercept", "success", "group")
-
-    def step(self, sim) -> None:
-        day, world, people, rng, st = sim.day, sim.world, sim.people, sim.rng, sim.state
-        uids, route = sim.today.attempters, sim.today.route
-        attempts = np.bincount(route, minlength=world.n_routes)
-        people.attempts[uids] += 1
-        officer_term, rest = enforcement_terms(world, day, attempts)
-        # a smuggler is hired by those who can pay; the fee is due on arrival in the UK
-        # (price_boat_deposit_2019_2020), so failed tries cost nothing but time
-        outcome, injured, paid, tally = _resolve(
-            uids, route, people.funds, officer_term, rest, world.diversion, world.group_share,
-            st.price, world.paid_factor, 1.0 + world.solo_penalty * st.enforcement,
-            world.death * self.boat_danger(sim), world.injury, world.success,
-            rng["group"].base(day), rng["harm"].base(day), rng["intercept"].base(day),
-            rng["success"].base(day),
-        )
-        crossed, died = uids[outcome == CROSSED], uids[outcome == DIED]
-        fee = paid & (outcome == CROSSED)
-        people.funds[uids[fee]] -= st.price[route[fee]].astype(np.float32)
-        people.injuries[uids[injured]] += 1
-        sim.today.intercepted = uids[outcome == INTERCEPTED]
-        people.interceptions[sim.today.intercepted] += 1
-        people.status[died] = Status.DEAD
-        people.status[crossed] = Status.CROSSED
-        people.exit_day[crossed] = day
-        people.exit_day[died] = day
-
-        out = sim.rec.route
-        out["attempts"][day] = attempts
-        out["p_intercept"][day] = interception_probability(world, day, attempts)
-        for j, name in enumerate(TALLY):
-            out[name][day] = tally[:, j]
-
-    @staticmethod
-    def boat_danger(sim) -> np.ndarray:
-        """Death-risk multiplier per route: (people per boat / usual)^exponent, and more on
-        rough days (the weather draw near the limit of what is viable)."""
-        world = sim.world
-        load = sim.rec.route["people_per_boat"][sim.day]
-        usual = world.per_opportunity[sim.day]
-        with np.errstate(invalid="ignore"):
-            crowding = np.where(world.has_boats & (load > 0), load / np.maximum(usual, 1e-9), 1.0)
-        weather = 1.0 + world.bad_weather_factor * sim.today.rough_sea
-        return np.where(world.has_boats, crowding ** world.death_crowding * weather, 1.0)
+    kernel = staticmethod(step)

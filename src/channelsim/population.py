@@ -128,12 +128,14 @@ class People:
 
     def drop_finished(self) -> np.ndarray:
         """Remove people who crossed, left or died from the active index; count them by status."""
-        return drop_finished(self.cols)
+        n_sites = int(self.site.max()) + 1 if self.n else 1
+        return drop_finished(self.cols, np.zeros((n_sites, N_STATUS), dtype=np.int64))
 
 
 @numba.njit(cache=True, nogil=True)
-def drop_finished(p: Columns) -> np.ndarray:
-    """Compact the active index in place, keeping its order; return the dropped by status."""
+def drop_finished(p: Columns, table: np.ndarray) -> np.ndarray:
+    """Compact the active index in place, keeping its order, and return the dropped by status;
+    in the same pass, count those who stay by (site, status) into `table`."""
     ended = np.zeros(N_STATUS, dtype=np.int64)
     k = 0
     for i in range(p.counts[N_ACTIVE]):
@@ -144,6 +146,7 @@ def drop_finished(p: Columns) -> np.ndarray:
         else:
             p.active[k] = uid
             k += 1
+            table[p.site[uid], st] += 1
     p.counts[N_ACTIVE] = k
     return ended
 

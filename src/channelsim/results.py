@@ -28,10 +28,8 @@ def record_day(s, day) -> None:
     """The end of a day: who finished leaves the active index; stocks by site and status."""
     p, rec = s.people, s.rec
     rec.active_person_days[0] += p.counts[N_ACTIVE]
-    ended = drop_finished(p)
     table = np.zeros((rec.waiting.shape[1], N_STATUS), dtype=np.int64)
-    for uid in p.active[: p.counts[N_ACTIVE]]:
-        table[p.site[uid], p.status[uid]] += 1
+    ended = drop_finished(p, table)
     rec.waiting[day] = table[:, Status.WAITING]
     rec.detained[day] = table[:, Status.DETAINED]
     rec.dispersed[day] = table[:, Status.DISPERSED]

@@ -37,28 +37,51 @@ def geometric_days(u, mean):
 def first_k_per_group(group: np.ndarray, priority: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Mask keeping, in each group g, the k[g] members with the lowest priority.
 
-    Members are bucketed by group in one pass (a counting sort); only oversubscribed groups
-    need a selection, found by partitioning their priorities at the k-th smallest."""
+    Only oversubscribed groups need a selection. For priorities uniform on [0, 1) (the
+    queue draws) the k lowest of c members almost surely lie below a cut a few standard
+    deviations above k / c, so only those candidates are partitioned; a group with too few
+    candidates (any other distribution) is partitioned whole. Exact either way."""
     n, n_groups = group.shape[0], k.shape[0]
-    start = np.zeros(n_groups + 1, dtype=np.int64)
+    size = np.zeros(n_groups, dtype=np.int64)
     for g in group:
-        start[g + 1] += 1
-    start = np.cumsum(start)
-    fill = start[:-1].copy()
-    members = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        members[fill[group[i]]] = i
-        fill[group[i]] += 1
+        size[g] += 1
     keep = np.ones(n, dtype=np.bool_)
+    over = size > k
+    if not over.any():
+        return keep
+    cut = np.full(n_groups, np.inf)  # a member is kept when its priority is <= cut
+    bound = np.zeros(n_groups)
     for g in range(n_groups):
-        lo, hi = start[g], start[g + 1]
-        if hi - lo <= k[g]:
-            continue
-        if k[g] <= 0:
-            keep[members[lo:hi]] = False
-            continue
-        pr = priority[members[lo:hi]]
-        cut = np.partition(pr, k[g] - 1)[k[g] - 1]
-        for j in range(lo, hi):
-            keep[members[j]] = priority[members[j]] <= cut
+        if over[g]:
+            expected = max(k[g], 0)
+            bound[g] = min(1.0, (expected + 4.0 * np.sqrt(expected) + 8.0) / size[g])
+    for _ in range(2):  # candidates below the bound; then, where too few, everyone
+        start = np.zeros(n_groups + 1, dtype=np.int64)
+        for i in range(n):
+            g = group[i]
+            if over[g] and priority[i] < bound[g]:
+                start[g + 1] += 1
+        start = np.cumsum(start)
+        fill = start[:-1].copy()
+        pool = np.empty(start[-1])
+        for i in range(n):
+            g = group[i]
+            if over[g] and priority[i] < bound[g]:
+                pool[fill[g]] = priority[i]
+                fill[g] += 1
+        short = False
+        for g in range(n_groups):
+            if not over[g]:
+                continue
+            if k[g] <= 0:
+                cut[g] = -np.inf
+            elif start[g + 1] - start[g] >= k[g]:
+                cut[g] = np.partition(pool[start[g]: start[g + 1]], k[g] - 1)[k[g] - 1]
+            else:
+                bound[g] = np.inf
+                short = True
+        if not short:
+            break
+    for i in range(n):
+        keep[i] = priority[i] <= cut[group[i]]
     return keep

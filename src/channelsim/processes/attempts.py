@@ -26,55 +26,70 @@ Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
 
 @numba.njit(cache=True, nogil=True)
 def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray]:
-    """Who tries today and on which route, in one pass over the active people.
+    """Who tries today and on which route.
 
-    site_weights[r] is route r's weight if it is open today, else 0."""
+    site_weights[r] is route r's weight if it is open today, else 0. The decision draw comes
+    first: most people do not try on a given day, and their route values need not be
+    computed (the outcome is the same either way). Where a route's value does not depend on
+    the person (no beliefs, no aversion to risk, no fee they might not afford) it is the
+    site's weights, accumulated once for all."""
     p, w, cfg = s.people, s.world, s.attempts
     price, use_beliefs, aversion = s.market.price, s.learning.on, cfg.harm_aversion
-    n_active = p.counts[N_ACTIVE]
-    uids = np.empty(n_active, dtype=np.int32)
-    routes = np.empty(n_active, dtype=np.int64)
-    value = np.empty(w.route_site.shape[0])
     n_sites = cfg.site_start.shape[0] - 1
     site_open = np.zeros(n_sites, dtype=np.bool_)
-    for r in range(site_weights.shape[0]):
-        site_open[w.route_site[r]] |= site_weights[r] > 0.0
-    base_decide, base_route = day_base(s.keys.decide, day), day_base(s.keys.route_choice, day)
+    personal = np.zeros(n_sites, dtype=np.bool_)
+    cum = np.zeros(site_weights.shape[0])  # along each site's routes
+    for j in range(n_sites):
+        total = 0.0
+        for i in range(cfg.site_start[j], cfg.site_start[j + 1]):
+            r = cfg.site_routes[i]
+            total += site_weights[r]
+            cum[i] = total
+            personal[j] |= site_weights[r] > 0.0 and (
+                use_beliefs or aversion > 0.0 or w.smuggler_required[r])
+        site_open[j] = total > 0.0
+    # everyone waiting at an open site draws; those below the daily chance go on
+    n_active = p.counts[N_ACTIVE]
+    uids = np.empty(n_active, dtype=np.int32)
+    base_decide = day_base(s.keys.decide, day)
     k = 0
     for uid in p.active[:n_active]:
-        if p.status[uid] != Status.WAITING:
-            continue
-        here = p.site[uid]
-        # the decision draw first: most people do not try on a given day, and their route
-        # values need not be computed (the outcome is the same either way)
-        if not site_open[here] or unit(uid, base_decide) >= cfg.attempt_probability:
-            continue
-        total = 0.0
-        first, last = cfg.site_start[here], cfg.site_start[here + 1]
-        for j in range(first, last):
-            r = cfg.site_routes[j]
-            v = site_weights[r]
-            if v > 0.0:
-                if use_beliefs:
-                    v *= p.belief_a[uid, r] / (p.belief_a[uid, r] + p.belief_b[uid, r])
-                if w.smuggler_required[r] and p.funds[uid] < price[r]:
-                    v = 0.0
-                if aversion > 0.0:
-                    v *= np.exp(-aversion * (1.0 - p.risk_tolerance[uid]) * w.death[r])
-            value[r] = v
-            total += v
-        if total <= 0.0:
-            continue
-        u = unit(uid, base_route) * total
-        j = first
-        acc = value[cfg.site_routes[j]]
-        while j < last - 1 and acc <= u:
-            j += 1
-            acc += value[cfg.site_routes[j]]
         uids[k] = uid
-        routes[k] = cfg.site_routes[j]
-        k += 1
-    return uids[:k], routes[:k]
+        k += (p.status[uid] == Status.WAITING and site_open[p.site[uid]]
+              and unit(uid, base_decide) < cfg.attempt_probability)
+    routes = np.empty(k, dtype=np.int64)
+    value = np.empty(site_weights.shape[0])
+    base_route = day_base(s.keys.route_choice, day)
+    n = 0
+    for uid in uids[:k]:
+        here = p.site[uid]
+        first, last = cfg.site_start[here], cfg.site_start[here + 1]
+        if personal[here]:
+            total = 0.0
+            for i in range(first, last):
+                r = cfg.site_routes[i]
+                v = site_weights[r]
+                if v > 0.0:
+                    if use_beliefs:
+                        v *= p.belief_a[uid, r] / (p.belief_a[uid, r] + p.belief_b[uid, r])
+                    if w.smuggler_required[r] and p.funds[uid] < price[r]:
+                        v = 0.0
+                    if aversion > 0.0:
+                        v *= np.exp(-aversion * (1.0 - p.risk_tolerance[uid]) * w.death[r])
+                total += v
+                value[i] = total
+            if total <= 0.0:
+                continue
+            along = value
+        else:
+            total, along = cum[last - 1], cum
+        u = unit(uid, base_route) * total
+        i = first
+        while i < last - 1 and along[i] <= u:
+            i += 1
+        uids[n], routes[n] = uid, cfg.site_routes[i]
+        n += 1
+    return uids[:n], routes[:n]
 
 
 @numba.njit(cache=True, nogil=True)

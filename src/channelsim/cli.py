@@ -30,6 +30,7 @@ from rich.progress import (
 from rich.text import Text
 
 from . import __version__, provenance, scenario
+from .engine import compiled
 from .experiments import BackendError, Dask, Processes, Serial, combine, compare, execute, plan
 from .experiments import sweep as sweeps
 from .report_text import print_comparison, print_provenance, print_summary, print_sweep
@@ -221,6 +222,9 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
         if len(todo) < len(keys):
             err.print(f"resuming: {len(keys) - len(todo)} of {len(keys)} runs are already "
                       f"finished in {st.path}", highlight=False)
+        if todo and not compiled():
+            err.print("first run on this machine: compiling the engine (a minute or two, "
+                      "once; later runs start at once)", highlight=False)
         try:
             with _Progress(err, label, len(keys), len(keys) - len(todo)) as progress, \
                     _backend(args, len(todo)) as backend:

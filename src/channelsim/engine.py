@@ -13,6 +13,7 @@ the same code, so they give identical results (tests/test_engine.py checks it).
 
 from __future__ import annotations
 
+import os
 import time
 from collections import namedtuple
 from collections.abc import Callable
@@ -70,6 +71,15 @@ def run_days(s: State, first: int, stop: int) -> int:
         pr.learning.step(s, day)
         record_day(s, day)
     return stop
+
+
+def compiled() -> bool:
+    """Whether numba's cache holds the compiled loop (not on a first run, which compiles the
+    kernels for a minute or two; numba keeps no public flag, so this looks for its index)."""
+    try:
+        return os.path.exists(run_days._cache._cache_file._index_path)
+    except AttributeError:
+        return True
 
 
 class InvariantError(AssertionError):

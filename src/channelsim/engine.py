@@ -20,6 +20,8 @@ from collections.abc import Callable
 
 import numba
 import numpy as np
+from numba.core import types
+from numba.experimental import structref
 
 from . import processes as pr
 from .population import N_STATUS, People, Status
@@ -52,8 +54,34 @@ State = namedtuple("State", ["people", "world", "today", "rec", "keys",
                              *(p.name for p in default_plan())])
 
 
+@structref.register
+class StateType(types.StructRef):
+    """The State as the kernels receive it: by reference, one pointer for all its arrays
+    (passed by value, each call would copy ~200 arrays' descriptors; each kernel then took
+    seconds more to compile and ~30 us more to call from Python)."""
+
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+class StateRef(structref.StructRefProxy):
+    """A run's State in a compiled structure; its parts are the State's."""
+
+
+structref.define_proxy(StateRef, StateType, list(State._fields))
+
+
+@numba.njit(cache=True)
+def _state_ref(people, world, today, rec, keys, arrivals, relocation, attempts, resolution,
+               drivers, enforcement, returns, camps, market, exits, learning):
+    # built in a cached function: StateRef(...) from Python would compile its constructor
+    # afresh in every process
+    return StateRef(people, world, today, rec, keys, arrivals, relocation, attempts,
+                    resolution, drivers, enforcement, returns, camps, market, exits, learning)
+
+
 @numba.njit(cache=True, nogil=True)
-def run_days(s: State, first: int, stop: int) -> int:
+def run_days(s: StateRef, first: int, stop: int) -> int:
     """Days first..stop-1 in the plan's order (default_plan); returns the day it stopped
     before, which is earlier than `stop` only when the people's columns need more room."""
     for day in range(first, stop):
@@ -75,7 +103,7 @@ def run_days(s: State, first: int, stop: int) -> int:
 
 def compiled() -> bool:
     """Whether numba's cache holds the compiled loop (not on a first run, which compiles the
-    kernels for a minute or two; numba keeps no public flag, so this looks for its index)."""
+    kernels for most of a minute; numba keeps no public flag, so this looks for its index)."""
     try:
         return os.path.exists(run_days._cache._cache_file._index_path)
     except AttributeError:
@@ -110,13 +138,14 @@ class Sim:
         for p in self.plan:
             p.start(self)
 
-    def _state(self) -> State:
+    def _state(self) -> StateRef:
         cap, n_routes = self.people.capacity, self.world.n_routes
         today = Today(uid=np.empty(cap, dtype=np.int32), route=np.empty(cap, dtype=np.int64),
                       intercepted=np.empty(cap, dtype=np.int32),
                       counts=np.zeros(2, dtype=np.int64), rough_sea=np.zeros(n_routes))
-        return State(people=self.people.cols, world=self.world.arrays(), today=today,
-                     rec=self.rec.arrays, keys=self.keys, **self.parts)
+        return _state_ref(*State(people=self.people.cols, world=self.world.arrays(),
+                                 today=today, rec=self.rec.arrays, keys=self.keys,
+                                 **self.parts))
 
     def _grow(self) -> None:
         """More room for people (rare: the first guess is 10% above the expected arrivals)."""

@@ -38,25 +38,29 @@ def policy_arrays(schedules: list, n_days: int) -> dict[str, np.ndarray]:
     return out
 
 
+# Per-person helpers take the State's parts (people p, world w, stream keys), which the
+# calling kernel took from the State once, not the State: each access to a part of the State
+# counts references to all its arrays. (numba's inline="always" would copy the parts at every
+# call in the loop, which costs as much.)
+
 @numba.njit(cache=True, nogil=True)
-def intercepted(s, day, uid) -> None:
+def intercepted(p, w, keys, day, uid) -> None:
     """Apply the policy in force today at the person's site. Warn and release does nothing:
     the person is back in the camp and may try again tomorrow."""
-    w, site = s.world, s.people.site[uid]
+    site = p.site[uid]
     code = w.policy[day, site]
     if code == DETAIN:
-        s.people.status[uid] = Status.DETAINED
-        s.people.release_day[uid] = day + int(w.policy_days[day, site])
+        p.status[uid] = Status.DETAINED
+        p.release_day[uid] = day + int(w.policy_days[day, site])
     elif code == TRANSFER:
-        transfer(s, day, uid, w.policy_return[day, site], w.policy_delay[day, site])
+        transfer(p, keys, day, uid, w.policy_return[day, site], w.policy_delay[day, site])
 
 
 @numba.njit(cache=True, nogil=True)
-def transfer(s, day, uid, return_probability, delay_mean) -> None:
+def transfer(p, keys, day, uid, return_probability, delay_mean) -> None:
     """Bused to a centre away from the coast; whether and when each comes back is drawn now."""
-    p = s.people
     p.status[uid] = Status.DISPERSED
-    delay = geometric_days(unit(uid, day_base(s.keys.transfer_delay, day)), delay_mean)
+    delay = geometric_days(unit(uid, day_base(keys.transfer_delay, day)), delay_mean)
     p.release_day[uid] = min(day + delay, LAST_DAY)
-    if unit(uid, day_base(s.keys.transfer_return, day)) >= return_probability:
+    if unit(uid, day_base(keys.transfer_return, day)) >= return_probability:
         p.exit_reason[uid] = ExitReason.STAYED_AWAY

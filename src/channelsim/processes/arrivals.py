@@ -42,7 +42,7 @@ def newcomers(s, start, stop, day, choose_site) -> None:
 @numba.njit(cache=True, nogil=True)
 def step(s, day) -> bool:
     """Today's newcomers; False (and nothing done) if the columns have no room for them."""
-    p = s.people
+    p, rec = s.people, s.rec
     count = poisson_on(s.keys.arrivals, day, s.world.daily_inflow[day])
     start = p.counts[N]
     if start + count > p.status.shape[0]:
@@ -55,7 +55,7 @@ def step(s, day) -> bool:
     p.counts[N] += count
     newcomers(s, start, start + count, day, True)
     for uid in range(start, start + count):
-        s.rec.arrivals[day, p.site[uid]] += 1
+        rec.arrivals[day, p.site[uid]] += 1
     return True
 
 

@@ -89,7 +89,7 @@ def clear(s, day, i) -> None:
     order = np.argsort(queue, kind="mergesort")
     n_bused = min(cfg.seats[i], n_adults)
     for q in order[:n_bused]:
-        transfer(s, day, adults[q], cfg.return_probability[i], cfg.return_delay[i])
+        transfer(p, k, day, adults[q], cfg.return_probability[i], cfg.return_delay[i])
     others = np.delete(np.arange(cfg.last.shape[0]), j)
     weights = w.arrival_share[others]
     if weights.sum() <= 0:
@@ -97,10 +97,11 @@ def clear(s, day, i) -> None:
     cum = np.cumsum(weights)
     cum = cum / cum[-1] if others.shape[0] else cum
     b_scatter, b_site = day_base(k.scatter, day), day_base(k.scatter_site, day)
+    km_per_day = s.relocation.km_per_day
     for q in order[n_bused:]:
         uid = adults[q]
         if others.shape[0] and unit(uid, b_scatter) < cfg.scatter_share[i]:
-            send(s, day, uid, others[pick(cum, unit(uid, b_site))])
+            send(p, w, rec, km_per_day, day, uid, others[pick(cum, unit(uid, b_site))])
             rec.scattered[day, j] += 1
     rec.clearances[day, j] += 1
     rec.bused[day, j] += n_bused

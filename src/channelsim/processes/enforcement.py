@@ -11,10 +11,10 @@ from .base import Process
 
 @numba.njit(cache=True, nogil=True)
 def step(s, day) -> None:
-    p, t, rec = s.people, s.today, s.rec
+    p, w, keys, t, rec = s.people, s.world, s.keys, s.today, s.rec
     for i in range(t.counts[1]):
         uid = t.intercepted[i]
-        intercepted(s, day, uid)
+        intercepted(p, w, keys, day, uid)
         if p.status[uid] == Status.DETAINED:
             rec.detentions[day, p.site[uid]] += 1
         elif p.status[uid] == Status.DISPERSED:

@@ -28,20 +28,20 @@ def overcrowding(s, day) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def send(s, day, uid, dest) -> None:
-    """Put someone on the road to `dest`: travelling until the distance is covered."""
-    p = s.people
-    days = max(1.0, np.ceil(s.world.distance_km[p.site[uid], dest] / s.relocation.km_per_day))
+def send(p, w, rec, km_per_day, day, uid, dest) -> None:
+    """Put someone on the road to `dest`: travelling until the distance is covered (people p,
+    world w, recorder rec: the State's parts, as in policies/interception.py)."""
+    days = max(1.0, np.ceil(w.distance_km[p.site[uid], dest] / km_per_day))
     p.status[uid] = Status.TRAVELLING
     p.site[uid] = dest
     p.release_day[uid] = min(day + int(days), LAST_DAY)
-    s.rec.moves_to[day, dest] += 1
+    rec.moves_to[day, dest] += 1
 
 
 @numba.njit(cache=True, nogil=True)
 def step(s, day) -> None:
     """Waiting people who decide to move today set off for the best other site."""
-    cfg, w, p = s.relocation, s.world, s.people
+    cfg, w, p, rec = s.relocation, s.world, s.people, s.rec
     if not cfg.on:
         return
     n_sites, n_routes = w.distance_km.shape[0], w.route_site.shape[0]
@@ -74,7 +74,7 @@ def step(s, day) -> None:
                     best, best_v = j, v
         gap = best_v - (value[here] - site_penalty[here])
         if best >= 0 and gap > 0 and u < cfg.rate * gap:
-            send(s, day, uid, best)  # a person's choice depends on no one else's
+            send(p, w, rec, cfg.km_per_day, day, uid, best)  # no one else's choice matters
 
 
 class Relocation(Process):

@@ -37,13 +37,13 @@ def interception_probability(world, day: int, attempts: np.ndarray) -> np.ndarra
 def boat_danger(s, day) -> np.ndarray:
     """Death-risk multiplier per route: (people per boat / usual)^exponent, and more on rough
     days (the weather draw near the limit of what is viable)."""
-    w = s.world
+    w, load_today, rough = s.world, s.rec.people_per_boat[day], s.today.rough_sea
     out = np.ones(w.route_site.shape[0])
     for r in range(out.shape[0]):
         if w.has_boats[r]:
-            load = s.rec.people_per_boat[day, r]
+            load = load_today[r]
             crowding = load / max(w.per_opportunity[day, r], 1e-9) if load > 0 else 1.0
-            weather = 1.0 + w.bad_weather_factor[r] * s.today.rough_sea[r]
+            weather = 1.0 + w.bad_weather_factor[r] * rough[r]
             out[r] = crowding ** w.death_crowding[r] * weather
     return out
 

@@ -1,19 +1,23 @@
-"""Draw helpers: the capacity queue, categorical choice, stochastic rounding."""
+"""Draw helpers: the boarding queue, categorical choice, stochastic rounding."""
 
 import numpy as np
 
-from channelsim.sampling import first_k_per_group, pick, stochastic_round
+from channelsim.sampling import lowest_k_cut, pick, stochastic_round
 
 
-def test_first_k_per_group_keeps_the_lowest_priorities_in_each_group():
+def test_lowest_k_cut_keeps_the_lowest_priorities_in_each_group():
+    """Uniform priorities (the gathered candidates suffice) and skewed ones (a group whose k
+    lowest lie above the bound is gathered whole): exact either way."""
     rng = np.random.default_rng(0)
-    group, priority = rng.integers(0, 5, 3000), rng.random(3000)
+    group = rng.integers(0, 5, 3000)
     k = np.array([10, 0, 5000, 1, 300])
-    keep = first_k_per_group(group, priority, k)
-    for g in range(5):
-        members = np.flatnonzero(group == g)
-        expected = members[np.argsort(priority[members])[: k[g]]]
-        assert set(np.flatnonzero(keep & (group == g))) == set(expected)
+    for priority in (rng.random(3000), rng.random(3000) ** 0.1):
+        cut = lowest_k_cut(group, priority, k, np.bincount(group, minlength=5))
+        keep = priority <= cut[group]
+        for g in range(5):
+            members = np.flatnonzero(group == g)
+            expected = members[np.argsort(priority[members])[: k[g]]]
+            assert set(np.flatnonzero(keep & (group == g))) == set(expected)
 
 
 def test_categorical_and_rounding_are_unbiased():

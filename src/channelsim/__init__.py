@@ -2,6 +2,11 @@
 
 __version__ = "0.1.0"
 
+from .compiled import use_cache_for_these_sources  # noqa: E402
+
+use_cache_for_these_sources()  # before any kernel is defined
+
+
 from .engine import Sim, run  # noqa: E402
 from .experiments.paired import compare_scenarios as compare  # noqa: E402
 from .results import Results  # noqa: E402

@@ -34,37 +34,32 @@ def geometric_days(u, mean):
 
 
 @numba.njit(cache=True, nogil=True)
-def first_k_per_group(group: np.ndarray, priority: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Mask keeping, in each group g, the k[g] members with the lowest priority.
+def lowest_k_cut(group: np.ndarray, priority: np.ndarray, k: np.ndarray,
+                 size: np.ndarray) -> np.ndarray:
+    """Per group g (of size[g] members), the cut that keeps its k[g] lowest priorities:
+    member i is among them when priority[i] <= cut[group[i]] (+inf where a group has room for
+    all, -inf where it has none).
 
-    Only oversubscribed groups need a selection. For priorities uniform on [0, 1) (the
-    queue draws) the k lowest of c members almost surely lie below a cut a few standard
-    deviations above k / c, so only those candidates are partitioned; a group with too few
-    candidates (any other distribution) is partitioned whole. Exact either way."""
-    n, n_groups = group.shape[0], k.shape[0]
-    size = np.zeros(n_groups, dtype=np.int64)
-    for g in group:
-        size[g] += 1
-    keep = np.ones(n, dtype=np.bool_)
+    Only oversubscribed groups need a selection. For priorities uniform on [0, 1) (the queue
+    draws) the k lowest of c members almost surely lie below a bound a few standard
+    deviations above k / c, so only those candidates are gathered and partitioned; a group
+    with too few candidates (any other distribution) is gathered whole. Exact either way."""
+    n_groups = k.shape[0]
+    cut = np.full(n_groups, np.inf)
     over = size > k
     if not over.any():
-        return keep
-    cut = np.full(n_groups, np.inf)  # a member is kept when its priority is <= cut
+        return cut
     bound = np.zeros(n_groups)
+    start = np.zeros(n_groups + 1, dtype=np.int64)  # a region per group, its size at most
     for g in range(n_groups):
         if over[g]:
             expected = max(k[g], 0)
             bound[g] = min(1.0, (expected + 4.0 * np.sqrt(expected) + 8.0) / size[g])
+        start[g + 1] = start[g] + (size[g] if over[g] else 0)
+    pool = np.empty(start[-1])
     for _ in range(2):  # candidates below the bound; then, where too few, everyone
-        start = np.zeros(n_groups + 1, dtype=np.int64)
-        for i in range(n):
-            g = group[i]
-            if over[g] and priority[i] < bound[g]:
-                start[g + 1] += 1
-        start = np.cumsum(start)
         fill = start[:-1].copy()
-        pool = np.empty(start[-1])
-        for i in range(n):
+        for i in range(group.shape[0]):
             g = group[i]
             if over[g] and priority[i] < bound[g]:
                 pool[fill[g]] = priority[i]
@@ -75,13 +70,13 @@ def first_k_per_group(group: np.ndarray, priority: np.ndarray, k: np.ndarray) ->
                 continue
             if k[g] <= 0:
                 cut[g] = -np.inf
-            elif start[g + 1] - start[g] >= k[g]:
-                cut[g] = np.partition(pool[start[g]: start[g + 1]], k[g] - 1)[k[g] - 1]
+                over[g] = False
+            elif fill[g] - start[g] >= k[g]:
+                cut[g] = np.partition(pool[start[g]: fill[g]], k[g] - 1)[k[g] - 1]
+                over[g] = False
             else:
                 bound[g] = np.inf
                 short = True
         if not short:
             break
-    for i in range(n):
-        keep[i] = priority[i] <= cut[group[i]]
-    return keep
+    return cut

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..population import N_ACTIVE, Status
 from ..random import day_base, unit
-from ..sampling import first_k_per_group, stochastic_round
+from ..sampling import lowest_k_cut, stochastic_round
 from .base import Process
 
 Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
@@ -25,8 +25,8 @@ Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
 
 
 @numba.njit(cache=True, nogil=True)
-def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray]:
-    """Who tries today and on which route.
+def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who tries today, on which route, their place in its queue, and the demand per route.
 
     site_weights[r] is route r's weight if it is open today, else 0. The decision draw comes
     first: most people do not try on a given day, and their route values need not be
@@ -58,13 +58,16 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray]:
         k += (p.status[uid] == Status.WAITING and site_open[p.site[uid]]
               and unit(uid, base_decide) < cfg.attempt_probability)
     routes = np.empty(k, dtype=np.int64)
+    queue = np.empty(k)
+    demand = np.zeros(site_weights.shape[0], dtype=np.int64)
     value = np.empty(site_weights.shape[0])
-    base_route = day_base(s.keys.route_choice, day)
+    base_route, base_queue = day_base(s.keys.route_choice, day), day_base(s.keys.queue, day)
     n = 0
     for uid in uids[:k]:
         here = p.site[uid]
         first, last = cfg.site_start[here], cfg.site_start[here + 1]
-        if personal[here]:
+        own = personal[here]
+        if own:
             total = 0.0
             for i in range(first, last):
                 r = cfg.site_routes[i]
@@ -80,16 +83,23 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray]:
                 value[i] = total
             if total <= 0.0:
                 continue
-            along = value
         else:
-            total, along = cum[last - 1], cum
+            total = cum[last - 1]
+        # (two loops rather than one over a chosen array: an array variable set in the loop
+        # would count references on every person)
         u = unit(uid, base_route) * total
         i = first
-        while i < last - 1 and along[i] <= u:
-            i += 1
-        uids[n], routes[n] = uid, cfg.site_routes[i]
+        if own:
+            while i < last - 1 and value[i] <= u:
+                i += 1
+        else:
+            while i < last - 1 and cum[i] <= u:
+                i += 1
+        r = cfg.site_routes[i]
+        uids[n], routes[n], queue[n] = uid, r, unit(uid, base_queue)
+        demand[r] += 1
         n += 1
-    return uids[:n], routes[:n]
+    return uids[:n], routes[:n], queue[:n], demand
 
 
 @numba.njit(cache=True, nogil=True)
@@ -138,24 +148,17 @@ def step(s, day) -> None:
     units = scheduled_units(s, day)
     places = units * w.per_opportunity[day]
     site_weights = np.where(places > 0, w.weight, 0.0)
-    movers, route = choose(s, day, site_weights)
-    demand = np.zeros(n_routes, dtype=np.int64)
-    for r in route:
-        demand[r] += 1
+    movers, route, queue, demand = choose(s, day, site_weights)
     load = per_boat(s, day, units, demand)
     base = day_base(s.keys.capacity, day)
     capacity = np.empty(n_routes, dtype=np.int64)
     for r in range(n_routes):
         today = units[r] * load[r] if w.has_boats[r] else places[r]  # boats as loaded today
         capacity[r] = stochastic_round(today, unit(r, base))
-    queue = np.empty(movers.shape[0])
-    base = day_base(s.keys.queue, day)
-    for i in range(movers.shape[0]):
-        queue[i] = unit(movers[i], base)
-    boarded = first_k_per_group(route, queue, capacity)
+    cut = lowest_k_cut(route, queue, capacity, demand)  # the first in each route's queue board
     n = 0
     for i in range(movers.shape[0]):
-        if boarded[i]:
+        if queue[i] <= cut[route[i]]:
             t.uid[n], t.route[n] = movers[i], route[i]
             n += 1
     t.counts[0] = n

@@ -137,6 +137,9 @@ def drop_finished(p: Columns, table: np.ndarray) -> np.ndarray:
     """Compact the active index in place, keeping its order, and return the dropped by status;
     in the same pass, count those who stay by (site, status) into `table`."""
     ended = np.zeros(N_STATUS, dtype=np.int64)
+    # four interleaved tables: most people share a site and status, and one counter bumped
+    # for each would make every increment wait for the previous one
+    tables = np.zeros((4, *table.shape), dtype=np.int64)
     k = 0
     for i in range(p.counts[N_ACTIVE]):
         uid = p.active[i]
@@ -146,8 +149,9 @@ def drop_finished(p: Columns, table: np.ndarray) -> np.ndarray:
         else:
             p.active[k] = uid
             k += 1
-            table[p.site[uid], st] += 1
+            tables[i & 3, p.site[uid], st] += 1
     p.counts[N_ACTIVE] = k
+    table += tables.sum(axis=0)
     return ended
 
 

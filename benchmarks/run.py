@@ -149,7 +149,7 @@ def report(rows: list[dict], full: dict, mil: dict, nproc: int) -> str:
     lines += ["", "| target (issue 6, DESIGN section 5) | measured | met |", "|---|---:|---|"]
     lines += [f"| {what} | {value} | {'yes' if ok else 'no'} |" for what, value, ok in checks]
     lines += ["", "channelsim's time by process (from a run stepped process by process from "
-              "Python, which adds a call's overhead to each; the figures above are of the "
+              "Python, about a microsecond of call overhead each; the figures above are of the "
               "compiled loop):", ""]
     for label, timings in (("channel-history, full model", full["timings"]),
                            ("channel-history, foundation rules", history["cs"]["timings"]),

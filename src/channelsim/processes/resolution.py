@@ -33,6 +33,23 @@ def interception_probability(world, day: int, attempts: np.ndarray) -> np.ndarra
     return -np.expm1(-(officer_term + rest))
 
 
+NO_MARKET, PAID, SOLO = 0, 1, 2  # how an attempt stands with the route's smugglers
+
+
+@numba.njit(cache=True, nogil=True)
+def stop_probability(officer_term, rest, diversion, paid_factor, solo_mult) -> np.ndarray:
+    """p = 1 - exp(-h) per (route, in a group or not, NO_MARKET / PAID / SOLO): the six
+    hazards of the module docstring, computed once a day rather than once an attempt."""
+    out = np.empty((officer_term.shape[0], 2, 3))
+    for r in range(officer_term.shape[0]):
+        for grouped in range(2):
+            hazard = officer_term[r] * ((1.0 - diversion[r]) if grouped else 1.0) + rest[r]
+            out[r, grouped, NO_MARKET] = -np.expm1(-hazard)
+            out[r, grouped, PAID] = -np.expm1(-(hazard * paid_factor[r]))
+            out[r, grouped, SOLO] = -np.expm1(-(hazard * solo_mult[r]))
+    return out
+
+
 @numba.njit(cache=True, nogil=True)
 def boat_danger(s, day) -> np.ndarray:
     """Death-risk multiplier per route: (people per boat / usual)^exponent, and more on rough
@@ -58,7 +75,8 @@ def step(s, day) -> None:
     for i in range(n):
         attempts[t.route[i]] += 1
     officer_term, rest = enforcement_terms(w, day, attempts)
-    solo_mult = 1.0 + w.solo_penalty * s.market.enforcement
+    p_stop = stop_probability(officer_term, rest, w.diversion, w.paid_factor,
+                              1.0 + w.solo_penalty * s.market.enforcement)
     death = w.death * boat_danger(s, day)
     b_group, b_harm = day_base(k.group, day), day_base(k.harm, day)
     b_intercept, b_success = day_base(k.intercept, day), day_base(k.success, day)
@@ -71,11 +89,6 @@ def step(s, day) -> None:
         market = not np.isnan(price[r])
         paid = market and p.funds[uid] >= price[r]
         grouped = unit(uid, b_group) < w.group_share[r]
-        hazard = officer_term[r] * ((1.0 - w.diversion[r]) if grouped else 1.0) + rest[r]
-        if paid:
-            hazard *= w.paid_factor[r]
-        elif market:
-            hazard *= solo_mult[r]
         u_harm = unit(uid, b_harm)
         crossed = False
         if u_harm < death[r]:
@@ -86,7 +99,8 @@ def step(s, day) -> None:
             if u_harm < death[r] + w.injury[r]:
                 p.injuries[uid] += 1
                 rec.injuries[day, r] += 1
-            if unit(uid, b_intercept) < -np.expm1(-hazard):
+            terms = PAID if paid else (SOLO if market else NO_MARKET)
+            if unit(uid, b_intercept) < p_stop[r, 1 if grouped else 0, terms]:
                 p.interceptions[uid] += 1
                 t.intercepted[n_intercepted] = uid
                 n_intercepted += 1

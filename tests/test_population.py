@@ -26,4 +26,6 @@ def test_finished_people_leave_the_active_index():
 def test_memory_per_person_is_small():
     people = People(capacity=100_000)
     people.add(100_000)
-    assert people.nbytes / 100_000 < 40
+    # 25 bytes of attributes, 8 of beliefs (one route), 4 of active index, 4 of release
+    # calendar: 41; the run's peak (benchmarks) must stay within 150
+    assert people.nbytes / 100_000 <= 42

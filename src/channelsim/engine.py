@@ -127,7 +127,8 @@ class Sim:
         initial = sum(s.initial_people for s in scenario.sites.values())
         if capacity is None:
             capacity = initial + int(self.world.daily_inflow.sum() * 1.1) + 1024
-        self.people = People(capacity=max(capacity, initial), n_routes=self.world.n_routes)
+        self.people = People(capacity=max(capacity, initial), n_routes=self.world.n_routes,
+                             n_days=self.world.n_days)
         self.rec = Recorder(self.world, self.plan, Record)
         self.timings = {p.name: 0.0 for p in self.plan} | {"record": 0.0}
         self.timed, self.seconds = False, 0.0

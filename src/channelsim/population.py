@@ -56,8 +56,12 @@ ROUTE_COLUMNS: dict[str, type] = {"belief_a": np.float32, "belief_b": np.float32
 
 
 # the kernels' view of the population: every column at full capacity, the active index
-# (its first counts[N_ACTIVE] entries) and the counts
-Columns = namedtuple("Columns", [*COLUMNS, *ROUTE_COLUMNS, "active", "counts"])
+# (its first counts[N_ACTIVE] entries), the release calendar (for each day the last person
+# held until then, and for each person the one held until the same day before them; -1 ends
+# a list) and the counts
+Columns = namedtuple("Columns", [*COLUMNS, *ROUTE_COLUMNS, "active", "due_next", "due_head",
+                                 "counts"])
+UNSIZED = ("due_head", "counts")  # not one entry per person: kept as they are on growth
 N, N_ACTIVE = 0, 1  # positions in Columns.counts
 
 
@@ -65,11 +69,13 @@ class People:
     """The population of a run. `people.cols` is what the kernels see; attribute access
     (`people.status`) gives a view of the rows of everyone who has arrived."""
 
-    def __init__(self, capacity: int = 1024, n_routes: int = 1):
+    def __init__(self, capacity: int = 1024, n_routes: int = 1, n_days: int = 1):
         cap = max(int(capacity), 16)
         cols = {k: np.full(cap, v, dtype=t) for k, (t, v) in COLUMNS.items()}
         cols |= {k: np.zeros((cap, n_routes), dtype=t) for k, t in ROUTE_COLUMNS.items()}
         self.cols = Columns(**cols, active=np.empty(cap, dtype=np.int32),
+                            due_next=np.full(cap, -1, dtype=np.int32),
+                            due_head=np.full(n_days, -1, dtype=np.int32),
                             counts=np.zeros(2, dtype=np.int64))
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -118,7 +124,7 @@ class People:
         cap, n = max(needed, 2 * self.capacity), self.n
         grown = {}
         for name, col in zip(Columns._fields, self.cols, strict=True):
-            if name == "counts":
+            if name in UNSIZED:
                 grown[name] = col
                 continue
             fill = COLUMNS[name][1] if name in COLUMNS else 0
@@ -130,6 +136,16 @@ class People:
         """Remove people who crossed, left or died from the active index; count them by status."""
         n_sites = int(self.site.max()) + 1 if self.n else 1
         return drop_finished(self.cols, np.zeros((n_sites, N_STATUS), dtype=np.int64))
+
+
+@numba.njit(cache=True, nogil=True)
+def hold(p: Columns, uid, until) -> None:
+    """Hold someone (detained, transferred, travelling) until a day, entering them in that
+    day's list of the release calendar (a hold past the last day is never released)."""
+    p.release_day[uid] = until
+    if until < p.due_head.shape[0]:
+        p.due_next[uid] = p.due_head[until]
+        p.due_head[until] = uid
 
 
 @numba.njit(cache=True, nogil=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ..population import ExitReason, Status
+from ..population import ExitReason, Status, hold
 from ..random import day_base, unit
 from ..sampling import geometric_days
 from ..scenario import Detain, Transfer, WarnRelease
@@ -38,29 +38,41 @@ def policy_arrays(schedules: list, n_days: int) -> dict[str, np.ndarray]:
     return out
 
 
-# Per-person helpers take the State's parts (people p, world w, stream keys), which the
-# calling kernel took from the State once, not the State: each access to a part of the State
-# counts references to all its arrays. (numba's inline="always" would copy the parts at every
-# call in the loop, which costs as much.)
+# The helpers work on a list of people and take the State, of which they read the parts once:
+# called once a person with the parts (namedtuples of arrays), numba would count references
+# to every array at each call.
 
 @numba.njit(cache=True, nogil=True)
-def intercepted(p, w, keys, day, uid) -> None:
-    """Apply the policy in force today at the person's site. Warn and release does nothing:
-    the person is back in the camp and may try again tomorrow."""
-    site = p.site[uid]
-    code = w.policy[day, site]
-    if code == DETAIN:
-        p.status[uid] = Status.DETAINED
-        p.release_day[uid] = day + int(w.policy_days[day, site])
-    elif code == TRANSFER:
-        transfer(p, keys, day, uid, w.policy_return[day, site], w.policy_delay[day, site])
+def intercepted(s, day, uids) -> None:
+    """Apply the policy in force today at each person's site. Warn and release does
+    nothing: the person is back in the camp and may try again tomorrow."""
+    p, w = s.people, s.world
+    away = np.empty(uids.shape[0], dtype=np.int64)
+    chance, delay = np.empty(uids.shape[0]), np.empty(uids.shape[0])
+    n = 0
+    for uid in uids:
+        site = p.site[uid]
+        code = w.policy[day, site]
+        if code == DETAIN:
+            p.status[uid] = Status.DETAINED
+            hold(p, uid, day + int(w.policy_days[day, site]))
+        elif code == TRANSFER:
+            away[n] = uid
+            chance[n], delay[n] = w.policy_return[day, site], w.policy_delay[day, site]
+            n += 1
+    if n:
+        transfer(s, day, away[:n], chance[:n], delay[:n])
 
 
 @numba.njit(cache=True, nogil=True)
-def transfer(p, keys, day, uid, return_probability, delay_mean) -> None:
-    """Bused to a centre away from the coast; whether and when each comes back is drawn now."""
-    p.status[uid] = Status.DISPERSED
-    delay = geometric_days(unit(uid, day_base(keys.transfer_delay, day)), delay_mean)
-    p.release_day[uid] = min(day + delay, LAST_DAY)
-    if unit(uid, day_base(keys.transfer_return, day)) >= return_probability:
-        p.exit_reason[uid] = ExitReason.STAYED_AWAY
+def transfer(s, day, uids, return_probability, delay_mean) -> None:
+    """Bused to a centre away from the coast; whether and when each comes back is drawn now
+    (return_probability and delay_mean: one per person)."""
+    p, keys = s.people, s.keys
+    b_delay, b_return = day_base(keys.transfer_delay, day), day_base(keys.transfer_return, day)
+    for i in range(uids.shape[0]):
+        uid = uids[i]
+        p.status[uid] = Status.DISPERSED
+        hold(p, uid, min(day + geometric_days(unit(uid, b_delay), delay_mean[i]), LAST_DAY))
+        if unit(uid, b_return) >= return_probability[i]:
+            p.exit_reason[uid] = ExitReason.STAYED_AWAY

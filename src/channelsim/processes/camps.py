@@ -88,8 +88,8 @@ def clear(s, day, i) -> None:
         queue[q] = unit(adults[q], b_queue)
     order = np.argsort(queue, kind="mergesort")
     n_bused = min(cfg.seats[i], n_adults)
-    for q in order[:n_bused]:
-        transfer(p, k, day, adults[q], cfg.return_probability[i], cfg.return_delay[i])
+    transfer(s, day, adults[order[:n_bused]], np.full(n_bused, cfg.return_probability[i]),
+             np.full(n_bused, cfg.return_delay[i]))
     others = np.delete(np.arange(cfg.last.shape[0]), j)
     weights = w.arrival_share[others]
     if weights.sum() <= 0:
@@ -97,12 +97,16 @@ def clear(s, day, i) -> None:
     cum = np.cumsum(weights)
     cum = cum / cum[-1] if others.shape[0] else cum
     b_scatter, b_site = day_base(k.scatter, day), day_base(k.scatter_site, day)
-    km_per_day = s.relocation.km_per_day
+    scatter = np.empty(n_adults, dtype=np.int64)
+    dest = np.empty(n_adults, dtype=np.int64)
+    n_scatter = 0
     for q in order[n_bused:]:
         uid = adults[q]
         if others.shape[0] and unit(uid, b_scatter) < cfg.scatter_share[i]:
-            send(p, w, rec, km_per_day, day, uid, others[pick(cum, unit(uid, b_site))])
-            rec.scattered[day, j] += 1
+            scatter[n_scatter], dest[n_scatter] = uid, others[pick(cum, unit(uid, b_site))]
+            n_scatter += 1
+    send(s, day, scatter[:n_scatter], dest[:n_scatter])
+    rec.scattered[day, j] += n_scatter
     rec.clearances[day, j] += 1
     rec.bused[day, j] += n_bused
 

@@ -11,10 +11,10 @@ from .base import Process
 
 @numba.njit(cache=True, nogil=True)
 def step(s, day) -> None:
-    p, w, keys, t, rec = s.people, s.world, s.keys, s.today, s.rec
-    for i in range(t.counts[1]):
-        uid = t.intercepted[i]
-        intercepted(p, w, keys, day, uid)
+    p, t, rec = s.people, s.today, s.rec
+    stopped = t.intercepted[: t.counts[1]]
+    intercepted(s, day, stopped)
+    for uid in stopped:
         if p.status[uid] == Status.DETAINED:
             rec.detentions[day, p.site[uid]] += 1
         elif p.status[uid] == Status.DISPERSED:

@@ -13,7 +13,7 @@ import numba
 import numpy as np
 
 from ..policies.interception import LAST_DAY
-from ..population import N_ACTIVE, Status
+from ..population import N_ACTIVE, Status, hold
 from ..random import day_base, unit
 from .base import Process
 
@@ -28,20 +28,23 @@ def overcrowding(s, day) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
-def send(p, w, rec, km_per_day, day, uid, dest) -> None:
-    """Put someone on the road to `dest`: travelling until the distance is covered (people p,
-    world w, recorder rec: the State's parts, as in policies/interception.py)."""
-    days = max(1.0, np.ceil(w.distance_km[p.site[uid], dest] / km_per_day))
-    p.status[uid] = Status.TRAVELLING
-    p.site[uid] = dest
-    p.release_day[uid] = min(day + int(days), LAST_DAY)
-    rec.moves_to[day, dest] += 1
+def send(s, day, uids, dest) -> None:
+    """Put people on the road to their destinations: travelling until the distance is
+    covered (a list, for the reason given in policies/interception.py)."""
+    p, w, rec, km_per_day = s.people, s.world, s.rec, s.relocation.km_per_day
+    for i in range(uids.shape[0]):
+        uid = uids[i]
+        days = max(1.0, np.ceil(w.distance_km[p.site[uid], dest[i]] / km_per_day))
+        p.status[uid] = Status.TRAVELLING
+        p.site[uid] = dest[i]
+        hold(p, uid, min(day + int(days), LAST_DAY))
+        rec.moves_to[day, dest[i]] += 1
 
 
 @numba.njit(cache=True, nogil=True)
 def step(s, day) -> None:
     """Waiting people who decide to move today set off for the best other site."""
-    cfg, w, p, rec = s.relocation, s.world, s.people, s.rec
+    cfg, w, p = s.relocation, s.world, s.people
     if not cfg.on:
         return
     n_sites, n_routes = w.distance_km.shape[0], w.route_site.shape[0]
@@ -52,6 +55,9 @@ def step(s, day) -> None:
     # a move needs u < rate * gap, and no gap exceeds the best route value: draw first, and
     # value the sites only for the few whose draw leaves a move possible
     ceiling = cfg.rate * (route_value.max() + site_penalty.max()) if n_routes else 0.0
+    movers = np.empty(p.counts[N_ACTIVE], dtype=np.int64)
+    dest = np.empty(p.counts[N_ACTIVE], dtype=np.int64)
+    k = 0
     for uid in p.active[: p.counts[N_ACTIVE]]:
         if p.status[uid] != Status.WAITING:
             continue
@@ -74,7 +80,9 @@ def step(s, day) -> None:
                     best, best_v = j, v
         gap = best_v - (value[here] - site_penalty[here])
         if best >= 0 and gap > 0 and u < cfg.rate * gap:
-            send(p, w, rec, cfg.km_per_day, day, uid, best)  # no one else's choice matters
+            movers[k], dest[k] = uid, best
+            k += 1
+    send(s, day, movers[:k], dest[:k])  # no one's choice depended on another's
 
 
 class Relocation(Process):

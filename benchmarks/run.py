@@ -163,13 +163,13 @@ def report(rows: list[dict], full: dict, mil: dict, nproc: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3, help="channelsim runs per scenario")
+    parser.add_argument("--repeat", type=int, default=5, help="channelsim runs per scenario")
     args = parser.parse_args()
     nproc = pin_to_one_core()
     rows = []
     for label, overrides, mesa_runs in (
             ("channel-history, foundation rules, 2014 only", SMALL, 3),
-            ("channel-history, foundation rules (2014-2025)", [], 1)):
+            ("channel-history, foundation rules (2014-2025)", [], 3)):
         sc = foundation("channel-history", overrides)
         rows.append({"label": label, "mesa_runs": mesa_runs,
                      "cs": measure(sc, repeat=args.repeat),

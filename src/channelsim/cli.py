@@ -33,6 +33,7 @@ from . import __version__, provenance, scenario
 from .engine import compiled
 from .experiments import BackendError, Dask, Processes, Serial, combine, compare, execute, plan
 from .experiments import sweep as sweeps
+from .experiments.backends import ctrl_c_deferred
 from .report_text import print_comparison, print_provenance, print_summary, print_sweep
 from .store import STORE_FILE, Key, Record, Store, StoreError
 
@@ -226,7 +227,8 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
             err.print("first run on this machine: compiling the engine (under a minute, "
                       "once; later runs start at once)", highlight=False)
         try:
-            with _Progress(err, label, len(keys), len(keys) - len(todo)) as progress, \
+            with ctrl_c_deferred(), \
+                    _Progress(err, label, len(keys), len(keys) - len(todo)) as progress, \
                     _backend(args, len(todo)) as backend:
                 execute(st, todo, backend, debug=args.debug, on_done=progress.advance)
             yield st, keys

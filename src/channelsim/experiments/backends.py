@@ -31,6 +31,33 @@ class BackendError(Exception):
     """A backend that cannot be used (an unreachable scheduler, a worker that died)."""
 
 
+STOP = threading.Event()  # Ctrl-C, acted on at the next safe point
+POLL_SECONDS = 0.25  # how often a wait for results looks at STOP
+GRACE_SECONDS = 2.0  # how long a stopped worker may take to end before it is terminated
+
+
+@contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Ctrl-C only sets STOP; `stop_point()` raises it where nothing is half done. Raised at
+    once, it could land inside the worker pool while it holds a lock, and the pool's shutdown
+    would then wait for that lock forever."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    STOP.clear()
+    previous = signal.signal(signal.SIGINT, lambda *_: STOP.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def stop_point() -> None:
+    if STOP.is_set():
+        STOP.clear()
+        raise KeyboardInterrupt
+
+
 @dataclass(frozen=True)
 class Task:
     """One run. The scenario travels as plain data, so any worker can rebuild it."""
@@ -55,6 +82,7 @@ class Serial:
 
     def map(self, tasks: Iterable[Task]) -> Iterator[Record]:
         for task in tasks:
+            stop_point()
             yield run_task(task)
 
 
@@ -72,6 +100,7 @@ class _Pool:
             if not self.pending:
                 return
             done, self.pending = self._wait(self.pending)
+            stop_point()
             for fut in done:
                 yield fut.result()
 
@@ -101,9 +130,18 @@ class Processes(_Pool):
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
-        if exc_type is not None:
-            self.stop.set()  # workers end now, not after their current run
-        self.pool.shutdown(cancel_futures=True)
+        if exc_type is None:
+            self.pool.shutdown(cancel_futures=True)
+            return
+        self.stop.set()  # workers end now, not after their current run
+        workers = list(getattr(self.pool, "_processes", {}).values())  # no public handle
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        # a worker compiling the engine holds the interpreter for many seconds at a time and
+        # cannot look at `stop`: its unfinished run is lost either way
+        for proc in workers:
+            proc.join(timeout=GRACE_SECONDS)
+            if proc.is_alive():
+                proc.terminate()
 
     def _workers(self) -> int:
         return self.workers
@@ -112,7 +150,8 @@ class Processes(_Pool):
         return self.pool.submit(run_task, task)
 
     def _wait(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
-        done, rest = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
+        done, rest = futures.wait(pending, timeout=POLL_SECONDS,
+                                  return_when=futures.FIRST_COMPLETED)
         for fut in done:
             if isinstance(fut.exception(), futures.process.BrokenProcessPool):
                 raise BackendError("a worker process died (killed, or out of memory?)")
@@ -190,4 +229,7 @@ class Dask(_Pool):
     def _wait(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
         from distributed import wait
 
-        return wait(pending, return_when="FIRST_COMPLETED")
+        try:
+            return wait(pending, timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return set(), pending

@@ -12,7 +12,7 @@ from typing import Protocol
 from .. import __version__
 from ..scenario import Scenario
 from ..store import Key, Record, Store
-from .backends import BackendError, Task
+from .backends import BackendError, Task, stop_point
 
 Pair = tuple[Scenario, int]
 
@@ -47,3 +47,4 @@ def execute(store: Store, todo: list[Pair], backend: Backend, debug: bool = Fals
         store.commit(record)
         if on_done is not None:
             on_done(record)
+        stop_point()

@@ -31,7 +31,6 @@ def update_rate(lr) -> None:
 @numba.njit(cache=True, nogil=True)
 def newcomer_beliefs(s, start, stop) -> None:
     p, lr = s.people, s.learning
-    update_rate(lr)
     for uid in range(start, stop):
         view = lr.rate[p.site[uid], p.origin[uid]]
         for r in range(view.shape[0]):
@@ -82,5 +81,8 @@ class Learning(Process):
             keep=float(np.exp(-1.0 / cfg.memory_days)) if cfg else 1.0,
             rumour_weight=float(cfg.rumour_weight) if cfg else 0.0,
             rumour_probability=float(cfg.rumour_probability) if cfg else 0.0,
-            wins=np.zeros(shape), losses=np.zeros(shape), rate=np.zeros(shape),
+            wins=np.zeros(shape), losses=np.zeros(shape),
+            # the groups' view, renewed when their memory changes (each day's step): with no
+            # outcomes yet it is the prior
+            rate=np.full(shape, float(cfg.prior_success) if cfg else 0.5),
         )

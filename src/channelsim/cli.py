@@ -314,5 +314,18 @@ def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
     return 0
 
 
+def entry() -> None:
+    """The `channelsim` command. A Ctrl-C may stop a worker process while it sends a finished
+    run; the pool's thread in this process then waits forever for the rest of that message,
+    and the interpreter would wait for that thread at exit. What was finished is already
+    committed and closed, so an interrupted command exits without waiting."""
+    code = main()
+    if code == INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from channelsim.population import People, Status
+from channelsim.population import People
 
 
 def test_growth_keeps_values_and_uids_are_rows():
@@ -12,15 +12,6 @@ def test_growth_keeps_values_and_uids_are_rows():
     assert list(first) == list(range(10)) and second[0] == 10 and people.n == 110
     assert np.all(people.arrival_day[:10] == 3) and np.all(people.arrival_day[10:] == 5)
     assert people.status.dtype == np.int8 and len(people.status) == 110
-
-
-def test_finished_people_leave_the_active_index():
-    people = People()
-    people.add(5)
-    people.status[[1, 3]] = [Status.CROSSED, Status.DEAD]
-    ended = people.drop_finished()
-    assert list(people.active) == [0, 2, 4]
-    assert ended[Status.CROSSED] == 1 and ended[Status.DEAD] == 1
 
 
 def test_memory_per_person_is_small():

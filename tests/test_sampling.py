@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from channelsim.sampling import lowest_k_cut, pick, stochastic_round
+from channelsim.sampling import lowest_k_cut, pick, select, stochastic_round
 
 
 def test_lowest_k_cut_keeps_the_lowest_priorities_in_each_group():
@@ -18,6 +18,15 @@ def test_lowest_k_cut_keeps_the_lowest_priorities_in_each_group():
             members = np.flatnonzero(group == g)
             expected = members[np.argsort(priority[members])[: k[g]]]
             assert set(np.flatnonzero(keep & (group == g))) == set(expected)
+
+
+def test_select_finds_the_kth_smallest_with_ties_and_in_any_order():
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 3, 10, 257):
+        ordered = np.sort(rng.random(n))
+        for values in (rng.random(n), rng.integers(0, 4, n).astype(float), ordered, ordered[::-1]):
+            for k in {0, n // 3, n - 1}:
+                assert select(values.copy(), k) == np.sort(values)[k]
 
 
 def test_categorical_and_rounding_are_unbiased():

@@ -24,9 +24,10 @@ from numba.core import types
 from numba.experimental import structref
 
 from . import processes as pr
+from .day_end import end_day
 from .population import N_STATUS, People, Status
 from .random import stream_key
-from .results import SITE_STOCKS, Recorder, Results, record_day
+from .results import SITE_STOCKS, Recorder, Results
 from .scenario import Scenario
 from .world import World
 
@@ -34,11 +35,12 @@ CHUNK_DAYS = 128  # days per compiled call: progress reports at about this inter
 
 
 def default_plan() -> list[pr.Process]:
-    """The order of a day (DESIGN section 3). A process whose scenario section is absent
-    does nothing, so a scenario switches mechanisms on by describing them."""
+    """The order of a day (DESIGN section 3), ended by `end_day`. A process whose scenario
+    section is absent does nothing, so a scenario switches mechanisms on by describing them.
+    Exits come last: their rule runs in the day's end pass."""
     return [pr.Arrivals(), pr.Relocation(), pr.Attempts(), pr.Resolution(), pr.Drivers(),
-            pr.Enforcement(), pr.Returns(), pr.Camps(), pr.Market(), pr.Exits(),
-            pr.Learning()]
+            pr.Enforcement(), pr.Returns(), pr.Camps(), pr.Market(), pr.Learning(),
+            pr.Exits()]
 
 
 def _declared(attr: str) -> list[str]:
@@ -46,7 +48,7 @@ def _declared(attr: str) -> list[str]:
 
 
 # the State's parts (fixed types, so the compiled kernels are cached between sessions)
-Today = namedtuple("Today", ["uid", "route", "intercepted", "counts", "rough_sea"])
+Today = namedtuple("Today", ["uid", "route", "intercepted", "tries", "counts", "rough_sea"])
 Keys = namedtuple("Keys", _declared("streams"))
 Record = namedtuple("Record", [*_declared("site_results"), *SITE_STOCKS,
                                *_declared("route_results"), "status", "active_person_days"])
@@ -73,11 +75,11 @@ structref.define_proxy(StateRef, StateType, list(State._fields))
 
 @numba.njit(cache=True)
 def _state_ref(people, world, today, rec, keys, arrivals, relocation, attempts, resolution,
-               drivers, enforcement, returns, camps, market, exits, learning):
+               drivers, enforcement, returns, camps, market, learning, exits):
     # built in a cached function: StateRef(...) from Python would compile its constructor
     # afresh in every process
     return StateRef(people, world, today, rec, keys, arrivals, relocation, attempts,
-                    resolution, drivers, enforcement, returns, camps, market, exits, learning)
+                    resolution, drivers, enforcement, returns, camps, market, learning, exits)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -95,9 +97,8 @@ def run_days(s: StateRef, first: int, stop: int) -> int:
         pr.returns.step(s, day)
         pr.camps.step(s, day)
         pr.market.step(s, day)
-        pr.exits.step(s, day)
         pr.learning.step(s, day)
-        record_day(s, day)
+        end_day(s, day)  # and the exits
     return stop
 
 
@@ -130,27 +131,38 @@ class Sim:
         self.people = People(capacity=max(capacity, initial), n_routes=self.world.n_routes,
                              n_days=self.world.n_days)
         self.rec = Recorder(self.world, self.plan, Record)
-        self.timings = {p.name: 0.0 for p in self.plan} | {"record": 0.0}
+        self.timings = {p.name: 0.0 for p in self.plan if p.kernel} | {"day_end": 0.0}
         self.timed, self.seconds = False, 0.0
         self.day = 0
         self.parts = {p.name: p.init(self) for p in self.plan}
         self.keys = Keys(*(np.uint64(stream_key(self.seed, n)) for n in Keys._fields))
+        self.today = self._today()
         self.st = self._state()
         for p in self.plan:
             p.start(self)
 
-    def _state(self) -> StateRef:
-        cap, n_routes = self.people.capacity, self.world.n_routes
+    def _today(self, kept: Today | None = None) -> Today:
+        """Today's hand-overs, room for everyone; `kept`'s list of who would try and counts
+        carry over (growth happens between days)."""
+        cap = self.people.capacity
         today = Today(uid=np.empty(cap, dtype=np.int32), route=np.empty(cap, dtype=np.int64),
                       intercepted=np.empty(cap, dtype=np.int32),
-                      counts=np.zeros(2, dtype=np.int64), rough_sea=np.zeros(n_routes))
+                      tries=np.empty(cap, dtype=np.int32), counts=np.zeros(4, dtype=np.int64),
+                      rough_sea=np.zeros(self.world.n_routes))
+        if kept is not None:
+            today.tries[: kept.tries.shape[0]] = kept.tries
+            today.counts[:] = kept.counts
+        return today
+
+    def _state(self) -> StateRef:
         return _state_ref(*State(people=self.people.cols, world=self.world.arrays(),
-                                 today=today, rec=self.rec.arrays, keys=self.keys,
+                                 today=self.today, rec=self.rec.arrays, keys=self.keys,
                                  **self.parts))
 
     def _grow(self) -> None:
         """More room for people (rare: the first guess is 10% above the expected arrivals)."""
         self.people.reserve(2 * self.people.capacity)
+        self.today = self._today(kept=self.today)
         self.st = self._state()
 
     def run(self, progress: Callable[[int, int], None] | None = None,
@@ -180,13 +192,15 @@ class Sim:
         """One day, each process called from Python and timed; False if it needs more room
         (arrivals come first and change nothing in that case)."""
         for process in self.plan:
+            if not process.kernel:
+                continue
             t0 = time.perf_counter()
             if process.step(self) is False:
                 return False
             self.timings[process.name] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        record_day(self.st, self.day)
-        self.timings["record"] += time.perf_counter() - t0
+        end_day(self.st, self.day)
+        self.timings["day_end"] += time.perf_counter() - t0
         return True
 
 

@@ -132,11 +132,6 @@ class People:
             grown[name][:n] = col[:n]
         self.cols = Columns(**grown)
 
-    def drop_finished(self) -> np.ndarray:
-        """Remove people who crossed, left or died from the active index; count them by status."""
-        n_sites = int(self.site.max()) + 1 if self.n else 1
-        return drop_finished(self.cols, np.zeros((n_sites, N_STATUS), dtype=np.int64))
-
 
 @numba.njit(cache=True, nogil=True)
 def hold(p: Columns, uid, until) -> None:
@@ -146,29 +141,3 @@ def hold(p: Columns, uid, until) -> None:
     if until < p.due_head.shape[0]:
         p.due_next[uid] = p.due_head[until]
         p.due_head[until] = uid
-
-
-@numba.njit(cache=True, nogil=True)
-def drop_finished(p: Columns, table: np.ndarray) -> np.ndarray:
-    """Compact the active index in place, keeping its order, and return the dropped by status;
-    in the same pass, count those who stay by (site, status) into `table`."""
-    ended = np.zeros(N_STATUS, dtype=np.int64)
-    # four interleaved tables: most people share a site and status, and one counter bumped
-    # for each would make every increment wait for the previous one
-    tables = np.zeros((4, *table.shape), dtype=np.int64)
-    k = 0
-    for i in range(p.counts[N_ACTIVE]):
-        uid = p.active[i]
-        st = p.status[uid]
-        if st >= 4:  # 4 = Status.CROSSED: crossed, left or dead
-            ended[st] += 1
-        else:
-            p.active[k] = uid
-            k += 1
-            tables[i & 3, p.site[uid], st] += 1
-    p.counts[N_ACTIVE] = k
-    table += tables.sum(axis=0)
-    return ended
-
-
-assert Status.CROSSED == 4 and Status.LEFT > 4 and Status.DEAD > 4

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numba
 import numpy as np
 import pyarrow as pa
 
 from . import __version__
-from .population import COLUMNS, N_ACTIVE, N_STATUS, ExitReason, Status, drop_finished
+from .population import COLUMNS, N_STATUS, ExitReason, Status
 from .scenario import MODES
 
 if TYPE_CHECKING:
@@ -21,23 +20,6 @@ FLOAT_RESULTS = {"p_intercept", "people_per_boat", "price", "gangs", "revenue",
                  "refusing_share"}
 # stocks recorded at the end of each day, per site
 SITE_STOCKS = ("waiting", "detained", "dispersed", "travelling")
-
-
-@numba.njit(cache=True, nogil=True)
-def record_day(s, day) -> None:
-    """The end of a day: who finished leaves the active index; stocks by site and status."""
-    p, rec = s.people, s.rec
-    rec.active_person_days[0] += p.counts[N_ACTIVE]
-    table = np.zeros((rec.waiting.shape[1], N_STATUS), dtype=np.int64)
-    ended = drop_finished(p, table)
-    rec.waiting[day] = table[:, Status.WAITING]
-    rec.detained[day] = table[:, Status.DETAINED]
-    rec.dispersed[day] = table[:, Status.DISPERSED]
-    rec.travelling[day] = table[:, Status.TRAVELLING]
-    if day > 0:
-        ended += rec.status[day - 1]
-    rec.status[day] = ended
-    rec.status[day, : Status.CROSSED] = table.sum(axis=0)[: Status.CROSSED]
 
 
 class Recorder:

@@ -16,9 +16,9 @@ import numba
 import numpy as np
 
 from ..population import N_ACTIVE, Status
-from ..random import day_base, unit
+from ..random import day_base, unit, units
 from ..sampling import lowest_k_cut, stochastic_round
-from .base import Process
+from .base import BOARDED, SWEPT, TRIES, Process
 
 Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
                            "site_routes"])
@@ -28,11 +28,12 @@ Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
 def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Who tries today, on which route, their place in its queue, and the demand per route.
 
-    site_weights[r] is route r's weight if it is open today, else 0. The decision draw comes
-    first: most people do not try on a given day, and their route values need not be
-    computed (the outcome is the same either way). Where a route's value does not depend on
-    the person (no beliefs, no aversion to risk, no fee they might not afford) it is the
-    site's weights, accumulated once for all."""
+    site_weights[r] is route r's weight if it is open today, else 0. Everyone's coin for today
+    was tossed at the last day's end (day_end.py), listing who would try; people who arrived
+    since toss theirs here. Those listed try if they are waiting at an open site. Route
+    values are computed for them alone; where a route's value does not depend on the person
+    (no beliefs, no aversion to risk, no fee they might not afford) it is the site's weights,
+    accumulated once for all."""
     p, w, cfg = s.people, s.world, s.attempts
     price, use_beliefs, aversion = s.market.price, s.learning.on, cfg.harm_aversion
     n_sites = cfg.site_start.shape[0] - 1
@@ -48,23 +49,30 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             personal[j] |= site_weights[r] > 0.0 and (
                 use_beliefs or aversion > 0.0 or w.smuggler_required[r])
         site_open[j] = total > 0.0
-    # everyone waiting at an open site draws; those below the daily chance go on
-    n_active = p.counts[N_ACTIVE]
-    uids = np.empty(n_active, dtype=np.int32)
-    base_decide = day_base(s.keys.decide, day)
+    t = s.today
+    listed, newcomers = t.tries[: t.counts[TRIES]], p.active[t.counts[SWEPT]: p.counts[N_ACTIVE]]
+    uids = np.empty(listed.shape[0] + newcomers.shape[0], dtype=np.int32)
+    # (indices unsigned in the loops over people: numba then skips the check for negative
+    # ones, a large part of such a loop's time)
     k = 0
-    for uid in p.active[:n_active]:
+    for uid in listed:
+        uids[k] = uid
+        k += (p.status[np.uintp(uid)] == Status.WAITING) & site_open[np.uintp(p.site[uid])]
+    base_decide = day_base(s.keys.decide, day)
+    for uid in newcomers:
         uids[k] = uid
         k += (p.status[uid] == Status.WAITING and site_open[p.site[uid]]
               and unit(uid, base_decide) < cfg.attempt_probability)
+    # their draws first, in loops numba turns into vector instructions
+    u_route = units(uids[:k], day_base(s.keys.route_choice, day))
+    queue = units(uids[:k], day_base(s.keys.queue, day))
     routes = np.empty(k, dtype=np.int64)
-    queue = np.empty(k)
     demand = np.zeros(site_weights.shape[0], dtype=np.int64)
     value = np.empty(site_weights.shape[0])
-    base_route, base_queue = day_base(s.keys.route_choice, day), day_base(s.keys.queue, day)
     n = 0
-    for uid in uids[:k]:
-        here = p.site[uid]
+    for j in range(k):
+        uid = np.uintp(uids[j])
+        here = np.uintp(p.site[uid])
         first, last = cfg.site_start[here], cfg.site_start[here + 1]
         own = personal[here]
         if own:
@@ -85,18 +93,19 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
                 continue
         else:
             total = cum[last - 1]
-        # (two loops rather than one over a chosen array: an array variable set in the loop
-        # would count references on every person)
-        u = unit(uid, base_route) * total
+        # the first route whose cumulative value exceeds u, counted without branching (the
+        # values never decrease); two loops rather than one over a chosen array: an array
+        # variable set in the loop would count references on every person
+        u = u_route[j] * total
         i = first
         if own:
-            while i < last - 1 and value[i] <= u:
-                i += 1
+            for m in range(first, last - 1):
+                i += value[m] <= u
         else:
-            while i < last - 1 and cum[i] <= u:
-                i += 1
+            for m in range(first, last - 1):
+                i += cum[m] <= u
         r = cfg.site_routes[i]
-        uids[n], routes[n], queue[n] = uid, r, unit(uid, base_queue)
+        uids[n], routes[n], queue[n] = uid, r, queue[j]
         demand[r] += 1
         n += 1
     return uids[:n], routes[:n], queue[:n], demand
@@ -158,10 +167,9 @@ def step(s, day) -> None:
     cut = lowest_k_cut(route, queue, capacity, demand)  # the first in each route's queue board
     n = 0
     for i in range(movers.shape[0]):
-        if queue[i] <= cut[route[i]]:
-            t.uid[n], t.route[n] = movers[i], route[i]
-            n += 1
-    t.counts[0] = n
+        t.uid[n], t.route[n] = movers[i], route[i]
+        n += queue[i] <= cut[np.uintp(route[i])]  # (kept by moving on, without a branch)
+    t.counts[BOARDED] = n
     rec.capacity[day], rec.demand[day], rec.people_per_boat[day] = capacity, demand, load
 
 

@@ -6,13 +6,13 @@ import numba
 
 from ..policies.interception import intercepted
 from ..population import Status
-from .base import Process
+from .base import INTERCEPTED, Process
 
 
 @numba.njit(cache=True, nogil=True)
 def step(s, day) -> None:
     p, t, rec = s.people, s.today, s.rec
-    stopped = t.intercepted[: t.counts[1]]
+    stopped = t.intercepted[: t.counts[INTERCEPTED]]
     intercepted(s, day, stopped)
     for uid in stopped:
         if p.status[uid] == Status.DETAINED:

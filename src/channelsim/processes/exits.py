@@ -2,6 +2,8 @@
 
 Daily hazard h = base + per_failed_attempt * attempts + per_month_at_coast * months at the coast.
 Everyone still waiting has failed every attempt they made, so attempts count failures.
+The rule is applied to each waiting person at the end of the day, in the pass over everyone
+that also counts the day (day_end.py), so this process has no kernel of its own.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from collections import namedtuple
 
 import numba
 
-from ..population import N_ACTIVE, ExitReason, Status
-from ..random import day_base, unit
+from ..population import ExitReason
 from .base import Process
 
 DAYS_PER_MONTH = 30.44
@@ -20,30 +21,20 @@ Pars = namedtuple("Pars", ["on", "base", "per_attempt", "per_day", "asylum_share
 
 
 @numba.njit(cache=True, nogil=True)
-def step(s, day) -> None:
-    cfg, p, rec = s.exits, s.people, s.rec
-    if not cfg.on:
-        return
-    b_exit, b_reason = day_base(s.keys.exit, day), day_base(s.keys.exit_reason, day)
-    for uid in p.active[: p.counts[N_ACTIVE]]:
-        if p.status[uid] != Status.WAITING:
-            continue
-        hazard = (cfg.base + cfg.per_attempt * p.attempts[uid]
-                  + cfg.per_day * (day - p.arrival_day[uid]))
-        if unit(uid, b_exit) >= hazard:
-            continue
-        p.status[uid] = Status.LEFT
-        p.exit_day[uid] = day
-        asylum = unit(uid, b_reason) < cfg.asylum_share
-        p.exit_reason[uid] = ExitReason.ASYLUM_FRANCE if asylum else ExitReason.MOVED_ON
-        rec.exits[day, p.site[uid]] += 1
+def hazard(cfg: Pars, attempts, days_at_coast) -> float:
+    return cfg.base + cfg.per_attempt * attempts + cfg.per_day * days_at_coast
+
+
+@numba.njit(cache=True, nogil=True)
+def reason(cfg: Pars, u: float) -> int:
+    return ExitReason.ASYLUM_FRANCE if u < cfg.asylum_share else ExitReason.MOVED_ON
 
 
 class Exits(Process):
     name = "exits"
     site_results = ("exits",)
     streams = ("exit", "exit_reason")
-    kernel = staticmethod(step)
+    kernel = None
 
     def init(self, sim) -> Pars:
         cfg = sim.scenario.exits

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..population import N_ACTIVE, Status
 from ..random import day_base, unit
-from .base import Process
+from .base import BOARDED, Process
 
 Pars = namedtuple("Pars", ["on", "prior_strength", "prior_success", "keep", "rumour_weight",
                            "rumour_probability", "wins", "losses", "rate"])
@@ -48,7 +48,7 @@ def step(s, day) -> None:
     wins, losses = lr.wins, lr.losses
     wins *= lr.keep  # in place: forgetting older outcomes
     losses *= lr.keep
-    for i in range(t.counts[0]):
+    for i in range(t.counts[BOARDED]):
         uid, r = t.uid[i], t.route[i]
         if p.status[uid] == Status.CROSSED:
             wins[p.site[uid], p.origin[uid], r] += 1.0

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..population import Status
 from ..random import day_base, unit
-from .base import Process
+from .base import BOARDED, INTERCEPTED, Process
 
 
 @numba.njit(cache=True, nogil=True)
@@ -69,7 +69,7 @@ def boat_danger(s, day) -> np.ndarray:
 def step(s, day) -> None:
     """Each attempt's outcome, and the day's counts per route."""
     w, p, t, rec, k = s.world, s.people, s.today, s.rec, s.keys
-    price, n = s.market.price, t.counts[0]
+    price, n = s.market.price, t.counts[BOARDED]
     n_routes = w.route_site.shape[0]
     attempts = np.zeros(n_routes)
     for i in range(n):
@@ -119,7 +119,7 @@ def step(s, day) -> None:
         if grouped:
             rec.grouped_attempts[day, r] += 1
             rec.grouped_crossings[day, r] += crossed
-    t.counts[1] = n_intercepted
+    t.counts[INTERCEPTED] = n_intercepted
     rec.attempts[day] = attempts
     rec.p_intercept[day] = -np.expm1(-(officer_term + rest))
 

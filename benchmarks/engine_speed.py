@@ -11,6 +11,7 @@ import time
 import tracemalloc
 
 import channelsim
+import profile_loop
 from channelsim import scenario
 
 
@@ -48,8 +49,7 @@ def measure(sc: scenario.Scenario, seed: int = 0, repeat: int = 3) -> dict:
         t0 = time.perf_counter()
         res = channelsim.run(sc, seed=seed + i)
         best = min(best, time.perf_counter() - t0)
-    # shares by process from a run stepped process by process (which adds call overhead)
-    timings = channelsim.run(sc, seed=seed, timed=True).timings
+    timings = profile_loop.shares(sc, seed=seed)  # by process, inside the compiled loop
     tracemalloc.start()
     channelsim.run(sc, seed=seed)
     _, peak = tracemalloc.get_traced_memory()

@@ -148,9 +148,10 @@ def report(rows: list[dict], full: dict, mil: dict, nproc: int) -> str:
     ]
     lines += ["", "| target (issue 6, DESIGN section 5) | measured | met |", "|---|---:|---|"]
     lines += [f"| {what} | {value} | {'yes' if ok else 'no'} |" for what, value, ok in checks]
-    lines += ["", "channelsim's time by process (from a run stepped process by process from "
-              "Python, about a microsecond of call overhead each; the figures above are of the "
-              "compiled loop):", ""]
+    lines += ["", "channelsim's time by process (benchmarks/profile_loop.py: the compiled loop "
+              "with the CPU's cycle counter read between kernels; `day_end` is the pass that "
+              "applies exits, drops the finished, counts the day and tosses tomorrow's coins):",
+              ""]
     for label, timings in (("channel-history, full model", full["timings"]),
                            ("channel-history, foundation rules", history["cs"]["timings"]),
                            ("synthetic million", mil["timings"])):

@@ -4,7 +4,7 @@ import numpy as np
 
 import channelsim
 from channelsim import engine, scenario
-from channelsim.random import Stream
+from channelsim.random import Stream, drawn_below
 
 from .conftest import tiny
 
@@ -17,6 +17,14 @@ def test_draws_are_a_function_of_seed_stream_day_and_uid():
     assert not np.array_equal(s.uniform(4, np.array([5])), a[:1])
     assert not np.array_equal(Stream(7, "exit").uniform(3, np.array([5])), a[:1])
     assert not np.array_equal(Stream(8, "decide").uniform(3, np.array([5])), a[:1])
+
+
+def test_drawn_below_keeps_the_uids_whose_draw_is_below_the_chance_in_order():
+    stream = Stream(7, "rumour")
+    uids = np.array([5, 2, 900, 3, 41, 77, 12000], dtype=np.int32)
+    for chance in (0.0, 0.3, 0.7, 1.0):
+        expected = uids[stream.uniform(9, uids) < chance]
+        assert np.array_equal(drawn_below(uids, stream.base(9), chance), expected)
 
 
 def test_draws_are_uniform():

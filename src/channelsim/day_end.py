@@ -18,6 +18,8 @@ from .processes import exits
 from .processes.base import SWEPT, TRIES
 from .random import day_base, unit, units
 
+BLOCK = 4096  # people whose draws are made together (a few pages of memory)
+
 
 @numba.njit(cache=True, nogil=True)
 def end_day(s, day) -> None:
@@ -26,34 +28,36 @@ def end_day(s, day) -> None:
     p, rec, t, cfg = s.people, s.rec, s.today, s.exits
     n_active = p.counts[N_ACTIVE]
     rec.active_person_days[0] += n_active
-    active = p.active[:n_active]
-    # the draws first, in passes numba turns into vector instructions
-    u_exit = units(active, day_base(s.keys.exit, day))
-    tries_tomorrow = units(active, day_base(s.keys.decide, day + 1))
+    b_exit, b_try = day_base(s.keys.exit, day), day_base(s.keys.decide, day + 1)
     b_reason, chance = day_base(s.keys.exit_reason, day), s.attempts.attempt_probability
     # counts by (site, status) in four interleaved tables: most people share a site and
     # status, and one counter bumped for each would make every increment wait for the last
     n_sites = rec.waiting.shape[1]
     tables = np.zeros((4, n_sites, N_STATUS), dtype=np.int64)
     kept, tries = 0, 0
-    # (indices unsigned where they can be: numba then skips the check for negative ones,
-    # which took half of this loop's time)
-    for i in range(n_active):
-        uid = np.uintp(active[i])
-        st = p.status[uid]
-        if st == Status.WAITING and cfg.on and u_exit[i] < exits.hazard(
-                cfg, p.attempts[uid], day - p.arrival_day[uid]):
-            p.status[uid] = Status.LEFT
+    for first in range(0, n_active, BLOCK):
+        # a block's draws first, in loops numba turns into vector instructions (compacting
+        # the index only ever writes to places already read)
+        block = p.active[first: min(first + BLOCK, n_active)]
+        u_exit, u_try = units(block, b_exit), units(block, b_try)
+        # (indices unsigned where they can be: numba then skips the check for negative
+        # ones, which took half of this loop's time)
+        for j in range(block.shape[0]):
+            uid = np.uintp(block[j])
             st = p.status[uid]
-            p.exit_day[uid] = day
-            p.exit_reason[uid] = exits.reason(cfg, unit(uid, b_reason))
-            rec.exits[day, p.site[uid]] += 1
-        tables[np.uintp(i & 3), np.uintp(p.site[uid]), np.uintp(st)] += 1
-        stays = st < Status.CROSSED  # not crossed, left or dead
-        p.active[kept] = uid
-        kept += stays
-        t.tries[tries] = uid
-        tries += stays and tries_tomorrow[i] < chance
+            if st == Status.WAITING and cfg.on and u_exit[j] < exits.hazard(
+                    cfg, p.attempts[uid], day - p.arrival_day[uid]):
+                p.status[uid] = Status.LEFT
+                st = p.status[uid]
+                p.exit_day[uid] = day
+                p.exit_reason[uid] = exits.reason(cfg, unit(uid, b_reason))
+                rec.exits[day, p.site[uid]] += 1
+            tables[np.uintp(j & 3), np.uintp(p.site[uid]), np.uintp(st)] += 1
+            stays = st < Status.CROSSED  # not crossed, left or dead
+            p.active[kept] = uid
+            kept += stays
+            t.tries[tries] = uid
+            tries += stays and u_try[j] < chance
     p.counts[N_ACTIVE] = kept
     t.counts[TRIES], t.counts[SWEPT] = tries, kept
     table = tables.sum(axis=0)

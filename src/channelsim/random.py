@@ -65,6 +65,20 @@ def units(uids: np.ndarray, base: np.uint64) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
+def drawn_below(uids: np.ndarray, base: np.uint64, chance: float) -> np.ndarray:
+    """The uids whose draw unit(uid, base) is below `chance`, in their order: for a daily
+    chance that few take, the draws come first (vector instructions), so the loop that
+    follows visits only those who drew it."""
+    u = units(uids, base)
+    out = np.empty(uids.shape[0], dtype=uids.dtype)
+    k = 0
+    for i in range(uids.shape[0]):
+        out[k] = uids[i]
+        k += u[i] < chance
+    return out[:k]
+
+
+@numba.njit(cache=True, nogil=True)
 def _poisson(u: float, u2: float, lam: float) -> int:
     """Poisson(lam) by inversion of u; past lam = 400 (where exp(-lam) loses precision) a
     rounded normal from u and u2 (Box-Muller), whose error there is negligible."""

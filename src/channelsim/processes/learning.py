@@ -13,7 +13,7 @@ import numba
 import numpy as np
 
 from ..population import N_ACTIVE, Status
-from ..random import day_base, unit
+from ..random import day_base, drawn_below
 from .base import BOARDED, Process
 
 Pars = namedtuple("Pars", ["on", "prior_strength", "prior_success", "keep", "rumour_weight",
@@ -57,8 +57,8 @@ def step(s, day) -> None:
             p.belief_b[uid, r] += 1.0
     update_rate(lr)
     base, w, strength = day_base(s.keys.rumour, day), lr.rumour_weight, lr.prior_strength
-    for uid in p.active[: p.counts[N_ACTIVE]]:
-        if p.status[uid] != Status.WAITING or unit(uid, base) >= lr.rumour_probability:
+    for uid in drawn_below(p.active[: p.counts[N_ACTIVE]], base, lr.rumour_probability):
+        if p.status[uid] != Status.WAITING:
             continue
         view = lr.rate[p.site[uid], p.origin[uid]]
         for r in range(view.shape[0]):

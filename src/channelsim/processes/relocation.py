@@ -14,7 +14,7 @@ import numpy as np
 
 from ..policies.interception import LAST_DAY
 from ..population import N_ACTIVE, Status, hold
-from ..random import day_base, unit
+from ..random import day_base, drawn_below, unit
 from .base import Process
 
 Pars = namedtuple("Pars", ["on", "rate", "crowding_cost", "distance_cost", "km_per_day"])
@@ -55,15 +55,14 @@ def step(s, day) -> None:
     # a move needs u < rate * gap, and no gap exceeds the best route value: draw first, and
     # value the sites only for the few whose draw leaves a move possible
     ceiling = cfg.rate * (route_value.max() + site_penalty.max()) if n_routes else 0.0
-    movers = np.empty(p.counts[N_ACTIVE], dtype=np.int64)
-    dest = np.empty(p.counts[N_ACTIVE], dtype=np.int64)
+    drawn = drawn_below(p.active[: p.counts[N_ACTIVE]], base, ceiling)
+    movers = np.empty(drawn.shape[0], dtype=np.int64)
+    dest = np.empty(drawn.shape[0], dtype=np.int64)
     k = 0
-    for uid in p.active[: p.counts[N_ACTIVE]]:
+    for uid in drawn:
         if p.status[uid] != Status.WAITING:
             continue
         u = unit(uid, base)
-        if u >= ceiling:
-            continue
         value[:] = 0.0
         for r in range(n_routes):
             v = route_value[r]

@@ -57,7 +57,7 @@ def end_day(s, day) -> None:
             p.active[kept] = uid
             kept += stays
             t.tries[tries] = uid
-            tries += stays and u_try[j] < chance
+            tries += stays & (u_try[j] < chance)
     p.counts[N_ACTIVE] = kept
     t.counts[TRIES], t.counts[SWEPT] = tries, kept
     table = tables.sum(axis=0)

@@ -2,8 +2,9 @@
 
 Stepping the processes one by one from Python (`channelsim.run(..., timed=True)`) adds about
 a microsecond of call overhead to each, which is most of a small process's time. Here the
-day loop is compiled as the engine compiles it, from the same plan, with the cycle counter
-read between kernels; the shares are of the run's wall time.
+day loop is compiled like `engine.run_days`, from the plan whose order it follows (tests
+check that run_days equals the plan stepped kernel by kernel), with the cycle counter read
+between kernels; the shares are of the run's wall time.
 
 Run with `python benchmarks/profile_loop.py [scenario]`.
 """
@@ -33,10 +34,16 @@ def _cycles(typingctx):
     return types.uint64(), codegen
 
 
+_LOOPS: dict[tuple[str, ...], numba.core.registry.CPUDispatcher] = {}
+
+
 def counted_loop(plan: list) -> tuple[list[str], numba.core.registry.CPUDispatcher]:
-    """engine.run_days for this plan, adding each kernel's cycles to counts[i]."""
+    """engine.run_days for this plan, adding each kernel's cycles to counts[i] (compiled
+    once a session: it cannot be cached on disk, and compiling takes most of a minute)."""
     kernels = [p for p in plan if p.kernel]
     names = [p.name for p in kernels] + ["day_end"]
+    if tuple(names) in _LOOPS:
+        return names, _LOOPS[tuple(names)]
     lines = ["def loop(s, first, stop, counts):", "    for day in range(first, stop):",
              "        c = cycles()"]
     for i, name in enumerate(names):
@@ -47,7 +54,8 @@ def counted_loop(plan: list) -> tuple[list[str], numba.core.registry.CPUDispatch
     lines.append("    return stop")
     namespace = {"cycles": _cycles, "day_end": end_day} | {p.name: p.kernel for p in kernels}
     exec("\n".join(lines), namespace)  # noqa: S102 - source built above from the plan
-    return names, numba.njit(nogil=True)(namespace["loop"])
+    _LOOPS[tuple(names)] = numba.njit(nogil=True)(namespace["loop"])
+    return names, _LOOPS[tuple(names)]
 
 
 def shares(sc: channelsim.Scenario, seed: int = 0) -> dict[str, float]:

@@ -1,6 +1,7 @@
 """Draw helpers: the boarding queue, categorical choice, stochastic rounding."""
 
 import numpy as np
+import pytest
 
 from channelsim.sampling import lowest_k_cut, pick, select, stochastic_round
 
@@ -18,6 +19,12 @@ def test_lowest_k_cut_keeps_the_lowest_priorities_in_each_group():
             members = np.flatnonzero(group == g)
             expected = members[np.argsort(priority[members])[: k[g]]]
             assert set(np.flatnonzero(keep & (group == g))) == set(expected)
+
+
+def test_lowest_k_cut_refuses_sizes_that_do_not_count_the_groups():
+    group = np.array([0, 1, 1])
+    with pytest.raises(ValueError, match="size must count"):
+        lowest_k_cut(group, np.array([0.1, 0.2, 0.3]), np.array([0, 1]), np.array([1, 5]))
 
 
 def test_select_finds_the_kth_smallest_with_ties_and_in_any_order():

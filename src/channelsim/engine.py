@@ -2,9 +2,10 @@
 
 A run's State is one namedtuple of arrays: the people's columns, the world's daily arrays,
 each process's parameters and states (under its name), today's hand-overs between processes,
-the recorder's daily arrays and the random streams' keys. Every process is a numba kernel
-over that State. `run_days` chains the kernels in the plan's order for many days in one
-compiled call (the fast path); `Sim.run(timed=True)` or `debug=True` steps the same kernels
+the recorder's daily arrays and the random streams' keys. Each process's day is a numba kernel
+over that State (exits' rule runs in the day's end pass, `day_end.end_day`). `run_days` chains
+the kernels in the plan's order, then the day's end, for many days in one compiled call (the
+fast path); `Sim.run(timed=True)` or `debug=True` steps the same kernels
 from Python one process at a time, for per-process timings and daily invariants. Both run
 the same code, so they give identical results (tests/test_engine.py checks it).
 
@@ -26,6 +27,7 @@ from numba.experimental import structref
 from . import processes as pr
 from .day_end import end_day
 from .population import N_STATUS, People, Status
+from .processes.base import SWEPT, TRIES
 from .random import stream_key
 from .results import SITE_STOCKS, Recorder, Results
 from .scenario import Scenario
@@ -151,7 +153,7 @@ class Sim:
                       rough_sea=np.zeros(self.world.n_routes))
         if kept is not None:
             today.tries[: kept.tries.shape[0]] = kept.tries
-            today.counts[:] = kept.counts
+            today.counts[TRIES], today.counts[SWEPT] = kept.counts[TRIES], kept.counts[SWEPT]
         return today
 
     def _state(self) -> StateRef:

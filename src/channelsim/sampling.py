@@ -68,6 +68,8 @@ def lowest_k_cut(group: np.ndarray, priority: np.ndarray, k: np.ndarray,
     draws) the k lowest of c members almost surely lie below a bound a few standard
     deviations above k / c, so only those candidates are gathered and partitioned; a group
     with too few candidates (any other distribution) is gathered whole. Exact either way."""
+    if size.sum() != group.shape[0]:  # the gathering below relies on it
+        raise ValueError("lowest_k_cut: size must count the members of each group")
     n_groups = k.shape[0]
     cut = np.full(n_groups, np.inf)
     bound = np.full(n_groups, -np.inf)  # gather below this: nothing where all have room

@@ -38,7 +38,7 @@ class Process:
         """Called once the run's State exists, before day 0 (initial people, opening prices)."""
 
     def step(self, sim: Sim) -> bool | None:
-        return None if self.kernel is None else self.kernel(sim.st, sim.day)
+        return self.kernel(sim.st, sim.day)
 
     def __repr__(self) -> str:
         return f"<{self.name}>"

@@ -37,10 +37,9 @@ def _cycles(typingctx):
 _LOOPS: dict[tuple[str, ...], numba.core.registry.CPUDispatcher] = {}
 
 
-def counted_loop(plan: list) -> tuple[list[str], numba.core.registry.CPUDispatcher]:
-    """engine.run_days for this plan, adding each kernel's cycles to counts[i] (compiled
+def counted_loop(kernels: list) -> tuple[list[str], numba.core.registry.CPUDispatcher]:
+    """engine.run_days for the plan's kernels, adding each kernel's cycles to counts[i] (compiled
     once a session: it cannot be cached on disk, and compiling takes most of a minute)."""
-    kernels = [p for p in plan if p.kernel]
     names = [p.name for p in kernels] + ["day_end"]
     if tuple(names) in _LOOPS:
         return names, _LOOPS[tuple(names)]
@@ -61,7 +60,7 @@ def counted_loop(plan: list) -> tuple[list[str], numba.core.registry.CPUDispatch
 def shares(sc: channelsim.Scenario, seed: int = 0) -> dict[str, float]:
     """Seconds by process (and the day's end) in one compiled run of the scenario."""
     sim = engine.Sim(sc, seed=seed)
-    names, loop = counted_loop(sim.plan)
+    names, loop = counted_loop(sim.kernels)
     counts = np.zeros(len(names), dtype=np.uint64)
     loop(sim.st, 0, 0, counts)  # compile outside the timing
     started, n_days = time.perf_counter(), sim.world.n_days

@@ -133,7 +133,8 @@ class Sim:
         self.people = People(capacity=max(capacity, initial), n_routes=self.world.n_routes,
                              n_days=self.world.n_days)
         self.rec = Recorder(self.world, self.plan, Record)
-        self.timings = {p.name: 0.0 for p in self.plan if p.kernel} | {"day_end": 0.0}
+        self.kernels = [p for p in self.plan if p.kernel]  # exits' rule runs in end_day
+        self.timings = {p.name: 0.0 for p in self.kernels} | {"day_end": 0.0}
         self.timed, self.seconds = False, 0.0
         self.day = 0
         self.parts = {p.name: p.init(self) for p in self.plan}
@@ -193,9 +194,7 @@ class Sim:
     def _step_day(self) -> bool:
         """One day, each process called from Python and timed; False if it needs more room
         (arrivals come first and change nothing in that case)."""
-        for process in self.plan:
-            if not process.kernel:
-                continue
+        for process in self.kernels:
             t0 = time.perf_counter()
             if process.step(self) is False:
                 return False

@@ -63,6 +63,7 @@ Columns = namedtuple("Columns", [*COLUMNS, *ROUTE_COLUMNS, "active", "due_next",
                                  "counts"])
 UNSIZED = ("due_head", "counts")  # not one entry per person: kept as they are on growth
 N, N_ACTIVE = 0, 1  # positions in Columns.counts
+LAST_DAY = np.iinfo(np.int16).max  # release days are int16: later holds end there
 
 
 class People:
@@ -137,6 +138,7 @@ class People:
 def hold(p: Columns, uid, until) -> None:
     """Hold someone (detained, transferred, travelling) until a day, entering them in that
     day's list of the release calendar (a hold past the last day is never released)."""
+    until = min(until, LAST_DAY)
     p.release_day[uid] = until
     if until < p.due_head.shape[0]:
         p.due_next[uid] = p.due_head[until]

@@ -17,7 +17,6 @@ from ..scenario import Detain, Transfer, WarnRelease
 
 WARN_RELEASE, DETAIN, TRANSFER = 0, 1, 2
 CODES = {WarnRelease: WARN_RELEASE, Detain: DETAIN, Transfer: TRANSFER}
-LAST_DAY = np.iinfo(np.int16).max  # release days are int16
 
 
 def policy_arrays(schedules: list, n_days: int) -> dict[str, np.ndarray]:
@@ -73,6 +72,6 @@ def transfer(s, day, uids, return_probability, delay_mean) -> None:
     for i in range(uids.shape[0]):
         uid = uids[i]
         p.status[uid] = Status.DISPERSED
-        hold(p, uid, min(day + geometric_days(unit(uid, b_delay), delay_mean[i]), LAST_DAY))
+        hold(p, uid, day + geometric_days(unit(uid, b_delay), delay_mean[i]))
         if unit(uid, b_return) >= return_probability[i]:
             p.exit_reason[uid] = ExitReason.STAYED_AWAY

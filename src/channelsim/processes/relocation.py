@@ -12,7 +12,6 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from ..policies.interception import LAST_DAY
 from ..population import N_ACTIVE, Status, hold
 from ..random import day_base, drawn_below, unit
 from .base import Process
@@ -37,7 +36,7 @@ def send(s, day, uids, dest) -> None:
         days = max(1.0, np.ceil(w.distance_km[p.site[uid], dest[i]] / km_per_day))
         p.status[uid] = Status.TRAVELLING
         p.site[uid] = dest[i]
-        hold(p, uid, min(day + int(days), LAST_DAY))
+        hold(p, uid, day + int(days))
         rec.moves_to[day, dest[i]] += 1
 
 

@@ -11,7 +11,8 @@ from channelsim.day_end import end_day
 def test_plan_order_is_the_documented_day():
     names = [p.name for p in engine.default_plan()]
     assert names == ["arrivals", "relocation", "attempts", "resolution", "drivers",
-                     "enforcement", "returns", "camps", "market", "learning", "exits"]
+                     "enforcement", "returns", "camps", "legal_route", "market", "learning",
+                     "exits"]
 
 
 def test_invariants_hold_every_day_of_the_default_scenario():

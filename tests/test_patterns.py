@@ -76,7 +76,7 @@ def test_p3_a_cleared_camp_regrows_within_weeks():
     while arrivals continue."""
     raw = system(**{"sites.calais.clearance": {"dates": ["2020-05-01"], "buses": 25,
                                                "seats": 20, "scatter_share": 0.6},
-                    "sites.calais.initial_people": 1200})
+                    "sites.calais.initial_people": 1500})
     calais = 0
     for res in runs(raw, range(4)):
         camp = res.site["waiting"][:, calais]

@@ -17,6 +17,7 @@ def test_growth_keeps_values_and_uids_are_rows():
 def test_memory_per_person_is_small():
     people = People(capacity=100_000)
     people.add(100_000)
-    # 25 bytes of attributes, 8 of beliefs (one route), 4 of active index, 4 of release
-    # calendar: 41; the run's peak (benchmarks) must stay within 150
-    assert people.nbytes / 100_000 <= 42
+    # 31 bytes of attributes (of them 4 for the group, 2 for the smuggler's package), 8 of
+    # beliefs (one route), 4 of active index, 4 of release calendar: 47; the run's peak
+    # (benchmarks) must stay within 150
+    assert people.nbytes / 100_000 <= 48

@@ -46,11 +46,11 @@ def test_categorical_and_rounding_are_unbiased():
     assert set(np.unique(rounded)) == {2, 3} and abs(rounded.mean() - 2.3) < 1e-4
 
 
-def test_geometric_days_have_the_stated_mean():
-    from channelsim.sampling import geometric_days
+def test_geometric_at_least_1_have_the_stated_mean():
+    from channelsim.sampling import geometric_at_least_1
 
     n = 200_000
     u = (np.arange(n) + 0.5) / n
     for mean in (1.0, 5.0, 30.0):
-        days = geometric_days(u, mean)
+        days = geometric_at_least_1(u, mean)
         assert days.min() >= 1 and abs(days.mean() - mean) < 0.01 * mean

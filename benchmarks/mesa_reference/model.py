@@ -70,7 +70,7 @@ class ChannelModel(mesa.Model):
         self.origins = world.origin_ids
         self.origin_cum = world.origin_share.cumsum().tolist()
         self.sites = [Site(self, i, spec) for i, spec in enumerate(scenario.sites.values())]
-        self.site_cum = world.arrival_share.cumsum().tolist()
+        self.site_cum = world.arrival_share[0].cumsum().tolist()
         self.routes = [Route(self, i, spec, self.sites[world.route_site[i]])
                        for i, spec in enumerate(scenario.routes.values())]
         for name in COUNTERS:

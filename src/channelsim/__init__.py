@@ -1,6 +1,6 @@
 """channelsim: an agent-based simulator of irregular migration across the English Channel."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .compiled import use_cache_for_these_sources  # noqa: E402
 

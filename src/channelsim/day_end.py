@@ -1,11 +1,12 @@
 """The day's end: one pass over the people still on the coast.
 
-In that pass, waiting people may leave the coast (the exits process's rule), those who
-finished today (crossed, left or died) leave the active index, the day's stocks are counted
-by site and status, and each person still here tosses the coin that says whether they would
-try tomorrow (the attempts process's daily chance; attempts keeps those who are waiting at an
-open site when the day comes). A pass over everyone costs about as much as the little work
-done in it, so one pass does what three did.
+In that pass, waiting people may leave the coast (the exits process's rule) and spend the
+day's living costs, those who finished today (crossed, left or died) leave the active index,
+the day's stocks are counted by site and status, and each person still here tosses the coin
+that says whether they would try tomorrow (the attempts process's daily chance; attempts keeps
+those who are waiting at an open site when the day comes). The coin is their group's, so a
+group's members want to go on the same nights. A pass over everyone costs about as much as
+the little work done in it, so one pass does what three did.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from .population import N_ACTIVE, N_STATUS, Status
 from .processes import exits
 from .processes.base import SWEPT, TRIES
-from .random import day_base, unit, units
+from .random import day_base, unit, units, units_of
 
 BLOCK = 4096  # people whose draws are made together (a few pages of memory)
 
@@ -30,6 +31,8 @@ def end_day(s, day) -> None:
     rec.active_person_days[0] += n_active
     b_exit, b_try = day_base(s.keys.exit, day), day_base(s.keys.decide, day + 1)
     b_reason, chance = day_base(s.keys.exit_reason, day), s.attempts.attempt_probability
+    factor, asylum_share = exits.today(s.world, day)
+    living = np.float32(s.attempts.living_cost)
     # counts by (site, status) in four interleaved tables: most people share a site and
     # status, and one counter bumped for each would make every increment wait for the last
     n_sites = rec.waiting.shape[1]
@@ -39,19 +42,21 @@ def end_day(s, day) -> None:
         # a block's draws first, in loops numba turns into vector instructions (compacting
         # the index only ever writes to places already read)
         block = p.active[first: min(first + BLOCK, n_active)]
-        u_exit, u_try = units(block, b_exit), units(block, b_try)
+        u_exit, u_try = units(block, b_exit), units_of(p.group, block, b_try)
         # (indices unsigned where they can be: numba then skips the check for negative
         # ones, which took half of this loop's time)
         for j in range(block.shape[0]):
             uid = np.uintp(block[j])
             st = p.status[uid]
-            if st == Status.WAITING and cfg.on and u_exit[j] < exits.hazard(
+            if st == Status.WAITING and cfg.on and u_exit[j] < factor * exits.hazard(
                     cfg, p.attempts[uid], day - p.arrival_day[uid]):
                 p.status[uid] = Status.LEFT
                 st = p.status[uid]
                 p.exit_day[uid] = day
-                p.exit_reason[uid] = exits.reason(cfg, unit(uid, b_reason))
+                p.exit_reason[uid] = exits.reason(asylum_share, unit(uid, b_reason))
                 rec.exits[day, p.site[uid]] += 1
+            if st == Status.WAITING and living > 0:
+                p.funds[uid] = max(p.funds[uid] - living, np.float32(0.0))
             tables[np.uintp(j & 3), np.uintp(p.site[uid]), np.uintp(st)] += 1
             stays = st < Status.CROSSED  # not crossed, left or dead
             p.active[kept] = uid

@@ -41,8 +41,8 @@ def default_plan() -> list[pr.Process]:
     section is absent does nothing, so a scenario switches mechanisms on by describing them.
     Exits come last: their rule runs in the day's end pass."""
     return [pr.Arrivals(), pr.Relocation(), pr.Attempts(), pr.Resolution(), pr.Drivers(),
-            pr.Enforcement(), pr.Returns(), pr.Camps(), pr.Market(), pr.Learning(),
-            pr.Exits()]
+            pr.Enforcement(), pr.Returns(), pr.Camps(), pr.LegalRoute(), pr.Market(),
+            pr.Learning(), pr.Exits()]
 
 
 def _declared(attr: str) -> list[str]:
@@ -77,11 +77,12 @@ structref.define_proxy(StateRef, StateType, list(State._fields))
 
 @numba.njit(cache=True)
 def _state_ref(people, world, today, rec, keys, arrivals, relocation, attempts, resolution,
-               drivers, enforcement, returns, camps, market, learning, exits):
+               drivers, enforcement, returns, camps, legal_route, market, learning, exits):
     # built in a cached function: StateRef(...) from Python would compile its constructor
     # afresh in every process
     return StateRef(people, world, today, rec, keys, arrivals, relocation, attempts,
-                    resolution, drivers, enforcement, returns, camps, market, learning, exits)
+                    resolution, drivers, enforcement, returns, camps, legal_route, market,
+                    learning, exits)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -98,6 +99,7 @@ def run_days(s: StateRef, first: int, stop: int) -> int:
         pr.enforcement.step(s, day)
         pr.returns.step(s, day)
         pr.camps.step(s, day)
+        pr.legal_route.step(s, day)
         pr.market.step(s, day)
         pr.learning.step(s, day)
         end_day(s, day)  # and the exits
@@ -229,7 +231,8 @@ def check_invariants(sim: Sim) -> None:
     flows = {
         Status.CROSSED: route["crossings"][: day + 1].sum(),
         Status.DEAD: route["deaths"][: day + 1].sum(),
-        Status.LEFT: sum(site[k][: day + 1].sum() for k in ("exits", "stayed_away", "into_care")),
+        Status.LEFT: sum(site[k][: day + 1].sum()
+                         for k in ("exits", "stayed_away", "into_care", "legal_arrivals")),
     }
     for st, total in flows.items():
         if counts[st] != total:

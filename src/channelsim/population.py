@@ -33,6 +33,7 @@ class ExitReason(IntEnum):
     MOVED_ON = 2
     STAYED_AWAY = 3  # transferred and did not come back
     INTO_CARE = 4  # a minor taken into care when a camp was cleared
+    LEGAL_ROUTE = 5  # taken to the UK on a safe legal route
 
 
 # name -> (dtype, initial value). Days are counted from the scenario's start date.
@@ -50,6 +51,9 @@ COLUMNS: dict[str, tuple[type, int | float]] = {
     "exit_reason": (np.int8, ExitReason.NONE),
     "risk_tolerance": (np.float32, 0.5),
     "funds": (np.float32, 0.0),
+    "group": (np.int32, 0),  # the uid of the group's first member (alone: one's own uid)
+    "package_left": (np.int8, 0),  # attempts left on the smuggler's package bought
+    "package_mode": (np.int8, -1),  # the mode of the route it was bought for (-1: none)
 }
 # name -> dtype of columns with one value per route: Beta(a, b) beliefs about its success
 ROUTE_COLUMNS: dict[str, type] = {"belief_a": np.float32, "belief_b": np.float32}

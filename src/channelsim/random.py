@@ -65,6 +65,16 @@ def units(uids: np.ndarray, base: np.uint64) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
+def units_of(owner: np.ndarray, uids: np.ndarray, base: np.uint64) -> np.ndarray:
+    """unit(owner[uid], base) for each uid: a draw shared by everyone with the same owner
+    (a group's members), the owners gathered first so the draws stay a loop of their own."""
+    owners = np.empty(uids.shape[0], dtype=owner.dtype)
+    for i in range(uids.shape[0]):
+        owners[i] = owner[np.uintp(uids[i])]
+    return units(owners, base)
+
+
+@numba.njit(cache=True, nogil=True)
 def drawn_below(uids: np.ndarray, base: np.uint64, chance: float) -> np.ndarray:
     """The uids whose draw unit(uid, base) is below `chance`, in their order: for a daily
     chance that few take, the draws come first (vector instructions), so the loop that

@@ -222,6 +222,10 @@ class Results:
                 "public_order_incidents": int(s["public_order_incidents"].sum()),
                 "road_incidents": int(s["road_incidents"].sum()),
                 "relocations": int(s["moves_to"].sum()),
+                "turned_back": int(r["turned_back"].sum()),
+                "found_on_arrival": int(r["found_on_arrival"].sum()),
+                "legal_arrivals": int(s["legal_arrivals"].sum()),
+                "smuggler_packages_sold": int(r["packages_sold"].sum()),
                 "max_interceptions_per_person": int(p["interceptions"].max(initial=0)),
                 "mean_attempts_per_crosser": float(p["attempts"][crossed].mean())
                 if crossed.any()
@@ -262,13 +266,17 @@ def _boats_used(attempts: np.ndarray, per_boat: np.ndarray) -> float:
 
 def public_costs(sim: Sim) -> dict[str, np.ndarray]:
     """Public cost by payer, GBP per day and site. France pays its own officers, detention,
-    transfers and clearances; the UK pays its payments and the officers it deploys."""
+    transfers and clearances; the UK pays its payments, the officers it deploys and the
+    stowaways found on arrival where there are no juxtaposed controls."""
     w, rec, unit = sim.world, sim.rec.site, sim.scenario.costs
+    found = np.zeros_like(w.uk_payment)
+    np.add.at(found.T, w.route_site, sim.rec.route["found_on_arrival"].T)
     france = (w.french_officers * unit.officer_per_day
               + rec["detained"] * unit.detention_per_day
               + rec["transfers"] * unit.transfer_per_person
               + rec["bused"] * unit.clearance_per_person)
-    uk = w.uk_payment + w.uk_officers * unit.officer_per_day
+    uk = (w.uk_payment + w.uk_officers * unit.officer_per_day
+          + found * unit.uk_found_on_arrival_per_person)
     return {"france": france, "uk": uk}
 
 

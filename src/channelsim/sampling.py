@@ -25,9 +25,9 @@ def stochastic_round(x, u):
 
 
 @numba.vectorize(["int64(float64, float64)"], cache=True)
-def geometric_days(u, mean):
-    """Whole days, at least 1, geometric with the given mean (>= 1): the discrete form of an
-    exponential delay whose mean is exactly `mean`."""
+def geometric_at_least_1(u, mean):
+    """A whole number, at least 1, geometric with the given mean (>= 1): the discrete form
+    of an exponential delay (in days) or a group's size, whose mean is exactly `mean`."""
     if mean <= 1.0:
         return 1
     return np.int64(1 + np.floor(np.log1p(-u) / np.log1p(-1.0 / mean)))

@@ -25,6 +25,9 @@ NonNeg = Annotated[float, Field(strict=True, ge=0.0)]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 # A value that may change on dates: a number, or {YYYY-MM-DD = value, ...}, each held to the next.
 Schedule = NonNeg | Annotated[dict[date, NonNeg], Field(min_length=1)]
+ShareSchedule = Prob | Annotated[dict[date, Prob], Field(min_length=1)]
+# A switch that may change on dates: true/false, or {YYYY-MM-DD = true, ...}.
+Switch = bool | Annotated[dict[date, bool], Field(min_length=1)]
 MAX_GROUPS = 100  # sites and origin groups are stored as small integers
 
 MODES = ("lorry_ferry", "lorry_tunnel", "small_boat")
@@ -65,8 +68,9 @@ class Clearance(Model):
 
     dates: list[date] = []
     threshold: Annotated[int, Field(strict=True, ge=1)] | None = None
-    incident_rate: NonNeg = 0.0  # daily chance of an incident per unit of overcrowding
-    incidents_to_clear: Annotated[int, Field(strict=True, ge=1)] = 3
+    # public-order incidents at the site (sites.<id>.incidents) since the last clearance
+    # that call this one; none: incidents do not trigger it
+    incidents_to_clear: Annotated[int, Field(strict=True, ge=1)] | None = None
     buses: Annotated[int, Field(strict=True, ge=0)] = 25
     seats: Annotated[int, Field(strict=True, ge=1)] = 20
     return_probability: Prob = 0.5
@@ -77,11 +81,20 @@ class Clearance(Model):
     triggers_from: date | None = None  # size and incident triggers apply from this date
 
 
+class Incidents(Model):
+    """Public-order incidents in a camp (brawls, fights between gangs): a daily chance
+    rate * (camp / capacity)^2 * (1 + rivalry * gangs at the site / 10)."""
+
+    rate: Prob = 0.0  # daily chance of an incident when the camp is at its capacity
+    rivalry: NonNeg = 0.0  # how much more likely per ten smuggling gangs at the site
+
+
 class Drivers(Model):
     """Lorry drivers at traffic lights: forced entries raise the share refusing to stop."""
 
     traffic_light_share: Prob = 0.5  # share of the site's lorry opportunities at lights
-    sensitivity: NonNeg = 0.5  # refusal added per forced entry per lorry opportunity
+    # refusal rises by sensitivity * forced entries per lorry at lights * (1 - refusing)
+    sensitivity: NonNeg = 0.05
     decay: Prob = 0.02  # daily relaxation of refusal
     road_incident_rate: NonNeg = 0.01  # incidents per refusing lorry at lights per day
 
@@ -96,11 +109,15 @@ class Site(Model):
     policy: Policy | Annotated[dict[date, Policy], Field(min_length=1)] = WarnRelease(
         type="warn_release")
     initial_people: Annotated[int, Field(strict=True, ge=0)] = 0
-    arrival_share: NonNeg = 1.0
+    arrival_share: Schedule = 1.0  # weight among the sites of newcomers' first site
     # camp size before overcrowding
     capacity: Annotated[int, Field(strict=True, ge=1)] | None = None
     clearance: Clearance | list[Clearance] | None = None  # one rule, or several
+    incidents: Incidents | None = None
     drivers: Drivers | None = None
+    # UK border checks in France (Le Touquet): off, a stowaway found on arrival is in the UK
+    juxtaposed_controls: Switch = True
+    boat_supply: Schedule = 1.0  # boats and engines reaching this site's smugglers (1 = usual)
 
 
 class Interception(Model):
@@ -117,7 +134,11 @@ class Market(Model):
     * (demand / supply)^demand_elasticity; gangs grow with their margin and shrink without."""
 
     smuggler: Literal["optional", "required"] = "optional"
-    base_price: NonNeg = 1000.0  # GBP per attempt at the reference enforcement
+    base_price: NonNeg = 1000.0  # GBP for a package at the reference enforcement
+    # a package: this share of the price paid on buying it, the rest on arrival in the UK,
+    # and this many attempts included before another must be bought
+    deposit_share: Prob = 0.0
+    attempts_included: Annotated[int, Field(strict=True, ge=1, le=100)] = 100
     reference_enforcement: Annotated[float, Field(strict=True, gt=0.0)] = 1.0
     enforcement_elasticity: NonNeg = 0.15
     demand_elasticity: NonNeg = 0.3
@@ -141,10 +162,13 @@ class Boats(Model):
     """People per boat rise when boats are scarce; death risk rises with crowding and weather."""
 
     max_people_per_boat: Annotated[float, Field(strict=True, gt=0.0)] = 80.0
+    # people per boat = usual * (1 / supply)^crowding_elasticity: fewer boats, fuller boats
     crowding_elasticity: NonNeg = 0.7
     death_crowding_exponent: NonNeg = 1.5
     bad_weather_death_factor: NonNeg = 2.0
     supply_factor: Schedule = 1.0  # 0.5 = half the boats (disruption of boat and engine supply)
+    # without a smuggler a boat must be bought (GBP); such boats are the buyers' own
+    solo_boat_cost: NonNeg = 0.0
 
 
 class Route(Model):
@@ -170,6 +194,9 @@ class Arrivals(Model):
     seasonality: Annotated[list[NonNeg], Field(min_length=12, max_length=12)] = [1.0] * 12
     origins: Annotated[dict[Slug, NonNeg], Field(max_length=MAX_GROUPS)] = {"other": 1.0}
     minor_share: Prob = 0.0
+    # people arriving at a site from one origin form groups of about this size, which decide,
+    # choose and board together
+    group_size: Annotated[float, Field(strict=True, ge=1.0, le=50.0)] = 1.0
 
     @model_validator(mode="after")
     def _positive_weights(self) -> Arrivals:
@@ -184,8 +211,11 @@ class Behaviour(Model):
     attempt_probability: Prob = 0.3
     risk_tolerance_mean: Prob = 0.5
     harm_aversion: NonNeg = 0.0  # route value x exp(-aversion * (1 - tolerance) * death risk)
+    # how much a poor chance holds people back: they go with (chance / prior)^discouragement
+    discouragement: Annotated[float, Field(strict=True, ge=0.0, le=5.0)] = 0.0
     funds_median: NonNeg = 0.0  # GBP on arrival (log-normal)
     funds_spread: NonNeg = 0.8  # sigma of log funds
+    living_cost_per_day: NonNeg = 0.0  # GBP a day spent while on the coast
 
 
 class Learning(Model):
@@ -197,6 +227,9 @@ class Learning(Model):
     rumour_weight: Prob = 0.5
     # how long a group remembers outcomes
     memory_days: Annotated[float, Field(strict=True, gt=0.0)] = 30.0
+    # news of other sites' routes arrives this many days late (on average)
+    news_lag_days: Annotated[float, Field(strict=True, gt=0.0)] = 14.0
+    turned_back_weight: NonNeg = 0.5  # a night turned back from a full route, as failures
 
 
 class Relocation(Model):
@@ -205,6 +238,8 @@ class Relocation(Model):
     rate: Prob = 0.1
     distance_cost_per_100km: NonNeg = 0.05
     crowding_cost: NonNeg = 0.2  # value lost per unit of camp overcrowding
+    waiting_cost: NonNeg = 0.0  # value lost per share of attempts turned back (full routes)
+    pressure_cost: NonNeg = 0.0  # value lost per daily share of the camp held by police
     km_per_day: Annotated[float, Field(strict=True, gt=0.0)] = 150.0
 
 
@@ -227,15 +262,57 @@ class Costs(Model):
     detention_per_day: NonNeg = 100.0
     transfer_per_person: NonNeg = 300.0
     clearance_per_person: NonNeg = 400.0
+    uk_found_on_arrival_per_person: NonNeg = 0.0  # the UK's cost of a stowaway found there
 
 
 class Exits(Model):
-    """Daily hazard = base + per_failed_attempt * failures + per_month_at_coast * months."""
+    """Daily hazard = base + per_failed_attempt * failures + per_month_at_coast * months,
+    split into asylum in France (asylum_share of it, times asylum_speed) and moving on."""
 
     base_hazard: Prob = 0.0
     per_failed_attempt: NonNeg = 0.0
     per_month_at_coast: NonNeg = 0.0
-    asylum_share: Prob = 0.5
+    asylum_share: ShareSchedule = 0.5  # of those leaving, the share who claim asylum
+    asylum_speed: Schedule = 1.0  # faster French asylum: 2 = the asylum exit twice as likely
+
+
+class Campaign(Model):
+    """An information campaign at a site ("explain that it is impossible to cross"): from
+    `start`, newcomers' believed chances are cut by `belief_cut` and rumours are heard less
+    (`rumour_damping`), both fading by half every `half_life_days`."""
+
+    site: str
+    start: date
+    belief_cut: Prob = 0.5
+    rumour_damping: Prob = 0.5
+    half_life_days: Annotated[float, Field(strict=True, gt=0.0)] = 90.0
+
+
+class LegalRoute(Model):
+    """A safe legal route: on the first day of each month up to `quota_per_month` eligible
+    people waiting on the coast are taken to the UK."""
+
+    quota_per_month: Schedule
+    origins: list[Slug] = []  # eligible origin groups (all if empty)
+    eligible_share: Prob = 1.0  # of those, the share who qualify
+
+
+class Pull(Model):
+    """The UK's pull on inflow: arrivals x multiplier x (recent success per attempt /
+    reference_success)^elasticity, the success smoothed over `window_days`."""
+
+    multiplier: Annotated[float, Field(strict=True, gt=0.0, le=10.0)] = 1.0
+    elasticity: Annotated[float, Field(strict=True, ge=0.0, le=5.0)] = 0.0
+    reference_success: Annotated[float, Field(strict=True, gt=0.0, le=1.0)] = 0.3
+    window_days: Annotated[float, Field(strict=True, ge=1.0)] = 90.0
+
+
+class Hauliers(Model):
+    """Fines on hauliers per stowaway found: drivers check their lorries and refuse to stop,
+    so a share 1 - exp(-response_per_1000 * fine / 1000) of lorries within reach is closed."""
+
+    fine_per_stowaway: Schedule = 0.0  # GBP
+    response_per_1000: NonNeg = 0.0
 
 
 class Scenario(Model):
@@ -251,6 +328,10 @@ class Scenario(Model):
     relocation: Relocation | None = None
     funding: Funding | None = None
     costs: Costs = Costs()
+    campaigns: list[Campaign] = []
+    legal_route: LegalRoute | None = None
+    pull: Pull | None = None
+    hauliers: Hauliers | None = None
     main_site: str | None = None  # the port displacement is measured from (default: first)
     # where each number comes from: dotted key (or a prefix of it) -> "evidence_id[, id]: note"
     # or "assumption: reason"; see provenance.py
@@ -272,18 +353,27 @@ class Scenario(Model):
                     f"routes.{rid}.site: no site named '{route.site}'; "
                     f"defined sites: {', '.join(self.sites)}"
                 )
+        for sid, site in self.sites.items():
+            if site.incidents is not None and site.capacity is None:
+                raise ValueError(f"sites.{sid}.incidents: incidents grow with the camp's fill, "
+                                 f"so the site needs a capacity")
         for rid, route in self.routes.items():
             if route.boats is not None and route.mode != "small_boat":
                 raise ValueError(f"routes.{rid}.boats: only small_boat routes have boats")
         named = {f"funding.allocation.{s}": s for s in (self.funding.allocation
                                                          if self.funding else {})}
+        named |= {f"campaigns.{i}.site": c.site for i, c in enumerate(self.campaigns)}
         if self.main_site is not None:
             named["main_site"] = self.main_site
         for key, site in named.items():
             if site not in self.sites:
                 raise ValueError(f"{key}: no site named '{site}'; defined sites: "
                                  f"{', '.join(self.sites)}")
-        if sum(s.arrival_share for s in self.sites.values()) <= 0:
+        for group in self.legal_route.origins if self.legal_route else []:
+            if group not in self.arrivals.origins:
+                raise ValueError(f"legal_route.origins: no origin group named '{group}'; "
+                                 f"defined groups: {', '.join(self.arrivals.origins)}")
+        if not any(_positive(s.arrival_share) for s in self.sites.values()):
             raise ValueError("sites: at least one site needs a positive arrival_share")
         return self
 
@@ -291,6 +381,10 @@ class Scenario(Model):
         """A short hash of the validated content, recorded with every result."""
         text = json.dumps(self.model_dump(mode="json", exclude={"sources"}), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _positive(schedule: float | dict) -> bool:
+    return any(v > 0 for v in (schedule.values() if isinstance(schedule, dict) else [schedule]))
 
 
 # ---------------------------------------------------------------- loading and errors

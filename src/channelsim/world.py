@@ -16,13 +16,15 @@ from .policies.interception import policy_arrays
 from .scenario import MODES, Scenario, WarnRelease
 
 
-def resolve(schedule: float | dict[date, float], dates: np.ndarray) -> np.ndarray:
+def resolve(schedule: float | dict[date, float], dates: np.ndarray,
+            before: float = 0.0) -> np.ndarray:
     """A number, or a step function {date: value}, as one float per day.
 
-    Before the first dated value the schedule is 0 (nothing exists yet)."""
+    Before the first dated value the schedule is `before`: 0 for what does not exist yet,
+    the usual state for a switch or a factor that a date changes."""
     if not isinstance(schedule, dict):
         return np.full(len(dates), float(schedule))
-    out = np.zeros(len(dates))
+    out = np.full(len(dates), float(before))
     for when in sorted(schedule):
         out[dates >= np.datetime64(when, "D")] = schedule[when]
     return out
@@ -51,7 +53,12 @@ class World:
     policy_days: np.ndarray
     policy_return: np.ndarray
     policy_delay: np.ndarray
-    arrival_share: np.ndarray
+    arrival_share: np.ndarray  # (days, sites): where newcomers arrive, shares summing to 1
+    juxtaposed: np.ndarray  # (days, sites): 1 where the UK's controls are in France
+    incident_rate: np.ndarray  # (sites,) daily chance of a public-order incident at capacity
+    incident_rivalry: np.ndarray  # (sites,)
+    campaign_cut: np.ndarray  # (days, sites): how much newcomers' beliefs are cut
+    campaign_damping: np.ndarray  # (days, sites): how much less rumours are heard
     # routes
     route_site: np.ndarray  # (routes,)
     route_mode: np.ndarray  # index into MODES
@@ -82,9 +89,17 @@ class World:
     death_crowding: np.ndarray
     bad_weather_factor: np.ndarray
     traffic_light_share: np.ndarray  # of a lorry route's opportunities, where drivers react
+    is_lorry: np.ndarray
+    deposit_share: np.ndarray  # of a package's price, paid on buying it
+    attempts_included: np.ndarray  # in a package
+    solo_boat_cost: np.ndarray  # GBP for a boat of one's own (inf where a smuggler is required)
+    haulier_closed: np.ndarray  # (days,) share of lorries within reach closed by fines' checks
+    haulier_fine: np.ndarray  # (days,) GBP per stowaway found
     # arrivals
-    daily_inflow: np.ndarray  # (days,) expected arrivals
+    daily_inflow: np.ndarray  # (days,) expected arrivals before the UK's pull
     origin_share: np.ndarray
+    asylum_share: np.ndarray  # (days,) of those leaving the coast, the share claiming asylum
+    asylum_speed: np.ndarray  # (days,)
 
     @property
     def n_days(self) -> int:
@@ -139,7 +154,14 @@ class World:
         route_site = np.array([site_ids.index(r.site) for r in routes], dtype=np.int8)
         boats = [r.boats for r in routes]
         policies = [_policy_schedule(s.policy, dates) for s in sites]
-        supply = [resolve(b.supply_factor, dates) if b else np.ones(len(dates)) for b in boats]
+        site_boats = {sid: resolve(s.boat_supply, dates, before=1.0)
+                      for sid, s in sc.sites.items()}
+        supply = [(resolve(b.supply_factor, dates, before=1.0) if b else np.ones(len(dates)))
+                  * site_boats[r.site] for b, r in zip(boats, routes, strict=True)]
+        fines = resolve(sc.hauliers.fine_per_stowaway, dates) if sc.hauliers else np.zeros(
+            len(dates))
+        response = sc.hauliers.response_per_1000 if sc.hauliers else 0.0
+        exits = sc.exits
         return cls(
             scenario=sc,
             dates=dates,
@@ -158,7 +180,13 @@ class World:
             main_site=site_ids.index(sc.main_site) if sc.main_site else 0,
             policies=policies,
             **policy_arrays(policies, len(dates)),
-            arrival_share=_normalise([s.arrival_share for s in sites]),
+            arrival_share=_shares(daily(sites, "arrival_share")),
+            juxtaposed=np.stack([resolve(s.juxtaposed_controls, dates, before=1.0)
+                                 for s in sites], axis=1),
+            incident_rate=np.array([s.incidents.rate if s.incidents else 0.0 for s in sites]),
+            incident_rivalry=np.array([s.incidents.rivalry if s.incidents else 0.0
+                                       for s in sites]),
+            **_campaigns(sc, dates, site_ids),
             route_site=route_site,
             route_mode=np.array([MODES.index(r.mode) for r in routes], dtype=np.int8),
             opportunities=daily(routes, "opportunities"),
@@ -191,8 +219,18 @@ class World:
                 sc.sites[r.site].drivers.traffic_light_share
                 if sc.sites[r.site].drivers and r.mode != "small_boat" else 0.0
                 for r in routes]),
+            is_lorry=np.array([r.mode != "small_boat" for r in routes], dtype=bool),
+            deposit_share=_opt(routes, "market", "deposit_share", 0.0),
+            attempts_included=_opt(routes, "market", "attempts_included", 100.0),
+            solo_boat_cost=np.array([
+                np.inf if r.market and r.market.smuggler == "required"
+                else (r.boats.solo_boat_cost if r.boats else 0.0) for r in routes]),
+            haulier_closed=-np.expm1(-response * fines / 1000.0),
+            haulier_fine=fines,
             daily_inflow=_daily_inflow(sc, dates, years, months),
             origin_share=_normalise(list(sc.arrivals.origins.values())),
+            asylum_share=resolve(exits.asylum_share, dates, before=0.5),
+            asylum_speed=resolve(exits.asylum_speed, dates, before=1.0),
         )
 
 
@@ -236,6 +274,27 @@ def _distances(sites) -> np.ndarray:
 def _normalise(values: list[float]) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
     return arr / arr.sum()
+
+
+def _shares(weights: np.ndarray) -> np.ndarray:
+    """(days, sites) weights as shares of each day (equal shares on a day with none)."""
+    total = weights.sum(axis=1, keepdims=True)
+    return np.where(total > 0, weights / np.where(total > 0, total, 1.0),
+                    1.0 / weights.shape[1])
+
+
+def _campaigns(sc: Scenario, dates: np.ndarray, site_ids: list[str]) -> dict[str, np.ndarray]:
+    """Each campaign's belief cut and rumour damping per day at its site, halving every
+    half-life from its start; campaigns at one site combine as independent cuts."""
+    keep_cut = np.ones((len(dates), len(site_ids)))
+    keep_heard = np.ones((len(dates), len(site_ids)))
+    for c in sc.campaigns:
+        age = (dates - np.datetime64(c.start, "D")).astype(float)
+        fade = np.where(age >= 0, 0.5 ** (np.maximum(age, 0) / c.half_life_days), 0.0)
+        j = site_ids.index(c.site)
+        keep_cut[:, j] *= 1.0 - c.belief_cut * fade
+        keep_heard[:, j] *= 1.0 - c.rumour_damping * fade
+    return {"campaign_cut": 1.0 - keep_cut, "campaign_damping": 1.0 - keep_heard}
 
 
 def _daily_inflow(sc: Scenario, dates, years, months) -> np.ndarray:

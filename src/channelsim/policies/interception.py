@@ -12,7 +12,7 @@ import numpy as np
 
 from ..population import ExitReason, Status, hold
 from ..random import day_base, unit
-from ..sampling import geometric_days
+from ..sampling import geometric_at_least_1
 from ..scenario import Detain, Transfer, WarnRelease
 
 WARN_RELEASE, DETAIN, TRANSFER = 0, 1, 2
@@ -72,6 +72,6 @@ def transfer(s, day, uids, return_probability, delay_mean) -> None:
     for i in range(uids.shape[0]):
         uid = uids[i]
         p.status[uid] = Status.DISPERSED
-        hold(p, uid, day + geometric_days(unit(uid, b_delay), delay_mean[i]))
+        hold(p, uid, day + geometric_at_least_1(unit(uid, b_delay), delay_mean[i]))
         if unit(uid, b_return) >= return_probability[i]:
             p.exit_reason[uid] = ExitReason.STAYED_AWAY

@@ -8,6 +8,7 @@ from . import (
                enforcement,
                exits,
                learning,
+               legal_route,
                market,
                relocation,
                resolution,
@@ -21,12 +22,13 @@ from .drivers import Drivers
 from .enforcement import Enforcement
 from .exits import Exits
 from .learning import Learning
+from .legal_route import LegalRoute
 from .market import Market
 from .relocation import Relocation
 from .resolution import Resolution
 from .returns import Returns
 
 __all__ = ["Arrivals", "Attempts", "Camps", "Drivers", "Enforcement", "Exits", "Learning",
-           "Market", "Process", "Relocation", "Resolution", "Returns", "arrivals", "attempts",
-           "camps", "drivers", "enforcement", "exits", "learning", "market", "relocation",
-           "resolution", "returns"]
+           "LegalRoute", "Market", "Process", "Relocation", "Resolution", "Returns", "arrivals",
+           "attempts", "camps", "drivers", "enforcement", "exits", "learning", "legal_route",
+           "market", "relocation", "resolution", "returns"]

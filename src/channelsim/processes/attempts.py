@@ -1,11 +1,19 @@
 """The daily decision to attempt, limited by the day's opportunities on each route.
 
-A waiting person tries with a daily probability when their site has a route open today, and
-picks a route by its value to them: the route's weight, times their believed chance of success
-(with learning), zero if it needs a smuggler they cannot pay, discounted by its death risk as
-far as they are averse to risk. They board only if the route has room today: lorries reachable
-(fewer where drivers refuse to stop), sailings, or boats on a viable sea day; boats fill
-beyond their usual load when demand exceeds them. A per-person queue draw decides who boards.
+A waiting person wants to try on a night with a daily probability (their group's coin), and
+goes if their hope holds: with c the best chance they see among the routes open today (their
+belief in its success, zero if it needs a smuggler or a boat they cannot pay, discounted by its
+death risk as far as they are averse to risk), they go with probability min(1, (c /
+prior)^discouragement), the prior being the belief a newcomer starts from; so failures, nights
+turned back and a campaign's message slow them down, the more so the larger
+`behaviour.discouragement` (0: only a route they cannot use stops them). They pick a route by
+its value to them (that chance times the route's weight). The day offers places: lorries
+reachable (fewer where drivers refuse to stop or hauliers' checks close them), sailings, or
+boats on a viable sea day, loaded as the boats of the time are and more when supply is
+squeezed. Who gets a place is a queue draw (a group's members stand together); the rest are
+turned back, which counts against the route in their beliefs and, through the site's share
+turned back, in the wish to move elsewhere. Those who go without a smuggler on a boat route
+take a boat of their own, which needs no place.
 """
 
 from __future__ import annotations
@@ -16,30 +24,61 @@ import numba
 import numpy as np
 
 from ..population import N_ACTIVE, Status
-from ..random import day_base, unit, units
+from ..random import day_base, unit, units_of
 from ..sampling import lowest_k_cut, stochastic_round
 from .base import BOARDED, SWEPT, TRIES, Process
 
 Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
-                           "site_routes"])
+                           "site_routes", "living_cost", "turned_back_weight",
+                           "discouragement", "prior"])
+OWN_BOATS = 10**9  # places for those who bring their own boat: as many as want them
+
+
+@numba.njit(cache=True, nogil=True)
+def pays(s, uid, r) -> bool:
+    """Whether a person goes with a smuggler on route r: they hold a package bought for its
+    mode with attempts left, or have the funds for a new one (the deposit now, the balance
+    on arrival)."""
+    p, price = s.people, s.market.price[r]
+    if np.isnan(price):
+        return False
+    if p.package_left[uid] > 0 and p.package_mode[uid] == s.world.route_mode[r]:
+        return True
+    return p.funds[uid] >= price
+
+
+@numba.njit(inline="always")
+def chance_seen(s, uid, r, use_beliefs, aversion) -> float:
+    """The chance a person sees on route r: believed success, zero if they need a smuggler
+    or a boat they cannot pay, discounted by the route's death risk as far as they fear it."""
+    p, w = s.people, s.world
+    c = 1.0
+    if use_beliefs:
+        c = p.belief_a[uid, r] / (p.belief_a[uid, r] + p.belief_b[uid, r])
+    if not np.isnan(s.market.price[r]) and not pays(s, uid, r):
+        if w.smuggler_required[r] or (w.has_boats[r] and p.funds[uid] < w.solo_boat_cost[r]):
+            c = 0.0
+    if aversion > 0.0:
+        c *= np.exp(-aversion * (1.0 - p.risk_tolerance[uid]) * w.death[r])
+    return c
 
 
 @numba.njit(cache=True, nogil=True)
 def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Who tries today, on which route, their place in its queue, and the demand per route.
+    """Who goes today, in which lane, their place in its queue, and the demand per lane.
 
-    site_weights[r] is route r's weight if it is open today, else 0. Everyone's coin for today
-    was tossed at the last day's end (day_end.py), listing who would try; people who arrived
-    since toss theirs here. Those listed try if they are waiting at an open site. Route
-    values are computed for them alone; where a route's value does not depend on the person
-    (no beliefs, no aversion to risk, no fee they might not afford) it is the site's weights,
-    accumulated once for all."""
+    Lane r is route r's places; lane n_routes + r its own-boat lane (without a smuggler on a
+    boat route with a market). site_weights[r] is route r's weight if it is open today, else
+    0. Everyone's coin for today was tossed at the last day's end (day_end.py), listing who
+    would try; people who arrived since toss theirs here. Where no route's chance depends on
+    the person (no beliefs, no aversion to risk, no market) everyone's hope is whole and the
+    values are the site's weights, accumulated once for all."""
     p, w, cfg = s.people, s.world, s.attempts
-    price, use_beliefs, aversion = s.market.price, s.learning.on, cfg.harm_aversion
-    n_sites = cfg.site_start.shape[0] - 1
+    market_on, use_beliefs, aversion = s.market.on, s.learning.on, cfg.harm_aversion
+    n_sites, n_routes = cfg.site_start.shape[0] - 1, site_weights.shape[0]
     site_open = np.zeros(n_sites, dtype=np.bool_)
     personal = np.zeros(n_sites, dtype=np.bool_)
-    cum = np.zeros(site_weights.shape[0])  # along each site's routes
+    cum = np.zeros(n_routes)  # along each site's routes
     for j in range(n_sites):
         total = 0.0
         for i in range(cfg.site_start[j], cfg.site_start[j + 1]):
@@ -47,7 +86,7 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             total += site_weights[r]
             cum[i] = total
             personal[j] |= site_weights[r] > 0.0 and (
-                use_beliefs or aversion > 0.0 or w.smuggler_required[r])
+                use_beliefs or aversion > 0.0 or market_on[r])
         site_open[j] = total > 0.0
     t = s.today
     listed, newcomers = t.tries[: t.counts[TRIES]], p.active[t.counts[SWEPT]: p.counts[N_ACTIVE]]
@@ -62,13 +101,15 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     for uid in newcomers:
         uids[k] = uid
         k += (p.status[uid] == Status.WAITING and site_open[p.site[uid]]
-              and unit(uid, base_decide) < cfg.attempt_probability)
-    # their draws first, in loops numba turns into vector instructions
-    u_route = units(uids[:k], day_base(s.keys.route_choice, day))
-    queue = units(uids[:k], day_base(s.keys.queue, day))
-    routes = np.empty(k, dtype=np.int64)
-    demand = np.zeros(site_weights.shape[0], dtype=np.int64)
-    value = np.empty(site_weights.shape[0])
+              and unit(p.group[uid], base_decide) < cfg.attempt_probability)
+    # their draws first, in loops numba turns into vector instructions; a group's members
+    # share theirs, so they hope, choose and queue together
+    u_hope = units_of(p.group, uids[:k], day_base(s.keys.hope, day))
+    u_route = units_of(p.group, uids[:k], day_base(s.keys.route_choice, day))
+    queue = units_of(p.group, uids[:k], day_base(s.keys.queue, day))
+    lanes = np.empty(k, dtype=np.int64)
+    demand = np.zeros(2 * n_routes, dtype=np.int64)
+    value = np.empty(n_routes)
     n = 0
     for j in range(k):
         uid = np.uintp(uids[j])
@@ -76,20 +117,15 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
         first, last = cfg.site_start[here], cfg.site_start[here + 1]
         own = personal[here]
         if own:
-            total = 0.0
+            total, hope = 0.0, 0.0
             for i in range(first, last):
                 r = cfg.site_routes[i]
-                v = site_weights[r]
-                if v > 0.0:
-                    if use_beliefs:
-                        v *= p.belief_a[uid, r] / (p.belief_a[uid, r] + p.belief_b[uid, r])
-                    if w.smuggler_required[r] and p.funds[uid] < price[r]:
-                        v = 0.0
-                    if aversion > 0.0:
-                        v *= np.exp(-aversion * (1.0 - p.risk_tolerance[uid]) * w.death[r])
-                total += v
+                if site_weights[r] > 0.0:
+                    c = chance_seen(s, uid, r, use_beliefs, aversion)
+                    hope = max(hope, c)
+                    total += c * site_weights[r]
                 value[i] = total
-            if total <= 0.0:
+            if total <= 0.0 or u_hope[j] >= (hope / cfg.prior) ** cfg.discouragement:
                 continue
         else:
             total = cum[last - 1]
@@ -105,10 +141,13 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             for m in range(first, last - 1):
                 i += cum[m] <= u
         r = cfg.site_routes[i]
-        uids[n], routes[n], queue[n] = uid, r, queue[j]
-        demand[r] += 1
+        lane = r
+        if market_on[r] and w.has_boats[r] and not pays(s, uid, r):
+            lane = n_routes + r
+        uids[n], lanes[n], queue[n] = uid, lane, queue[j]
+        demand[lane] += 1
         n += 1
-    return uids[:n], routes[:n], queue[:n], demand
+    return uids[:n], lanes[:n], queue[:n], demand
 
 
 @numba.njit(cache=True, nogil=True)
@@ -117,12 +156,13 @@ def scheduled_units(s, day) -> np.ndarray:
     1 at the limit of what is viable; one weather draw a day for the one sea). Boats sail only
     on viable days and as many as the supply allows; where a smuggler is required the gangs'
     places cap the route too (elsewhere people can go alone, so the gangs limit only who
-    pays); lorries are fewer where drivers refuse to stop at lights."""
+    pays); lorries are fewer where drivers refuse to stop at lights and where hauliers' checks
+    close them."""
     w, rough = s.world, s.today.rough_sea
     weather = unit(0, day_base(s.keys.weather, day))
     sea = w.sea_viable[:, w.month[day]]
     n = sea.shape[0]
-    units = np.empty(n)
+    places = np.empty(n)
     for r in range(n):
         closeness = min(max(weather / max(sea[r], 1e-9), 0.0), 1.0)
         rough[r] = min(max((closeness - 0.7) / 0.3, 0.0), 1.0)
@@ -130,23 +170,24 @@ def scheduled_units(s, day) -> np.ndarray:
         if w.smuggler_required[r] and not np.isnan(w.places_per_gang[r]):
             u = min(u, s.market.gangs[r] * w.places_per_gang[r]
                     / max(w.per_opportunity[day, r], 1e-9))
-        units[r] = u * (1.0 - s.drivers.refusing[w.route_site[r]] * w.traffic_light_share[r])
-    return units
+        u *= 1.0 - s.drivers.refusing[w.route_site[r]] * w.traffic_light_share[r]
+        places[r] = u * (1.0 - w.haulier_closed[day]) if w.is_lorry[r] else u
+    return places
 
 
 @numba.njit(cache=True, nogil=True)
-def per_boat(s, day, boats, demand) -> np.ndarray:
-    """People per boat (nan where a route has no boats): boats load more when more people
-    want to go than their usual load takes, usual * (demand / places)^elasticity, up to the
-    maximum."""
+def per_boat(s, day) -> np.ndarray:
+    """People per boat (nan where a route has no boats): the usual load of the time, and more
+    when boat supply is squeezed, usual * (1 / supply)^elasticity, up to the maximum. More
+    people wanting to go than the boats take are turned back, not squeezed in: the boats of
+    2018 carried about seven however many waited."""
     w = s.world
-    out = np.full(boats.shape[0], np.nan)
-    for r in range(boats.shape[0]):
+    out = np.full(w.route_site.shape[0], np.nan)
+    for r in range(out.shape[0]):
         if w.has_boats[r]:
-            usual = w.per_opportunity[day, r]
-            places = boats[r] * usual
-            pressure = max(demand[r] / places, 1.0) if places > 0 else 1.0
-            out[r] = min(usual * pressure ** w.crowding_elasticity[r], w.max_per_boat[r])
+            squeeze = 1.0 / max(w.supply_factor[day, r], 1e-3)
+            out[r] = min(w.per_opportunity[day, r] * squeeze ** w.crowding_elasticity[r],
+                         w.max_per_boat[r])
     return out
 
 
@@ -157,26 +198,41 @@ def step(s, day) -> None:
     units = scheduled_units(s, day)
     places = units * w.per_opportunity[day]
     site_weights = np.where(places > 0, w.weight, 0.0)
-    movers, route, queue, demand = choose(s, day, site_weights)
-    load = per_boat(s, day, units, demand)
+    movers, lanes, queue, demand = choose(s, day, site_weights)
+    load = per_boat(s, day)
     base = day_base(s.keys.capacity, day)
-    capacity = np.empty(n_routes, dtype=np.int64)
+    capacity = np.full(2 * n_routes, OWN_BOATS, dtype=np.int64)
     for r in range(n_routes):
         today = units[r] * load[r] if w.has_boats[r] else places[r]  # boats as loaded today
         capacity[r] = stochastic_round(today, unit(r, base))
-    cut = lowest_k_cut(route, queue, capacity, demand)  # the first in each route's queue board
+    cut = lowest_k_cut(lanes, queue, capacity, demand)  # the first in each lane's queue board
     n = 0
     for i in range(movers.shape[0]):
-        t.uid[n], t.route[n] = movers[i], route[i]
-        n += queue[i] <= cut[np.uintp(route[i])]  # (kept by moving on, without a branch)
+        t.uid[n], t.route[n] = movers[i], lanes[i] % n_routes
+        n += queue[i] <= cut[np.uintp(lanes[i])]  # (kept by moving on, without a branch)
     t.counts[BOARDED] = n
-    rec.capacity[day], rec.demand[day], rec.people_per_boat[day] = capacity, demand, load
+    turn_back(s, day, movers, lanes, queue, cut)
+    rec.capacity[day], rec.people_per_boat[day] = capacity[:n_routes], load
+    rec.demand[day] = demand[:n_routes] + demand[n_routes:]
+
+
+@numba.njit(cache=True, nogil=True)
+def turn_back(s, day, movers, lanes, queue, cut) -> None:
+    """Those without a place go back to the camp for another night; a night lost counts
+    against the route in their beliefs (turned_back_weight failures)."""
+    p, rec, n_routes = s.people, s.rec, s.world.route_site.shape[0]
+    weight = s.attempts.turned_back_weight if s.learning.on else 0.0
+    for i in range(movers.shape[0]):
+        if queue[i] > cut[np.uintp(lanes[i])]:
+            r = lanes[i] % n_routes
+            rec.turned_back[day, r] += 1
+            p.belief_b[movers[i], r] += weight
 
 
 class Attempts(Process):
     name = "attempts"
-    route_results = ("capacity", "demand", "people_per_boat")
-    streams = ("weather", "capacity", "decide", "route_choice", "queue")
+    route_results = ("capacity", "demand", "people_per_boat", "turned_back")
+    streams = ("weather", "capacity", "decide", "hope", "route_choice", "queue")
     kernel = staticmethod(step)
 
     def init(self, sim) -> Pars:
@@ -188,4 +244,8 @@ class Attempts(Process):
             harm_aversion=float(sc.behaviour.harm_aversion),
             site_start=start.astype(np.int64),
             site_routes=order.astype(np.int64),
+            living_cost=float(sc.behaviour.living_cost_per_day),
+            turned_back_weight=float(sc.learning.turned_back_weight) if sc.learning else 0.0,
+            discouragement=float(sc.behaviour.discouragement),
+            prior=float(sc.learning.prior_success) if sc.learning else 1.0,
         )

@@ -1,8 +1,10 @@
 """Camps and their clearance: public-order incidents, dismantling, buses, care and scattering.
 
-People waiting at a site form its camp. A clearance comes on a scheduled date, when the camp
-passes a size, or after public-order incidents, whose daily chance rises with overcrowding (in
-the Calais report brawls preceded the clearance). It buses up to buses x seats adults to
+People waiting at a site form its camp. Public-order incidents (brawls, fights between
+gangs) come with a daily chance rate * (camp / capacity)^2 * (1 + rivalry * gangs / 10): more
+likely as the camp fills and as more smuggling gangs compete there. A clearance comes on a
+scheduled date, when the camp passes a size, or after a number of incidents since the last
+one (in the Calais report brawls preceded the clearance). It buses up to buses x seats adults to
 centres across France (back after a delay, with a probability), takes minors into care, and a
 share of the rest scatter to other sites; arrivals go on, so the camp regrows.
 """
@@ -19,42 +21,47 @@ from ..population import N_ACTIVE, ExitReason, Status
 from ..random import day_base, unit
 from ..sampling import pick
 from .base import Process
-from .relocation import overcrowding, send
+from .relocation import best_other_site, send
 
 # one entry per clearance rule (a site may have several), and per site the day of its last
 # clearance and the incidents since
-Pars = namedtuple("Pars", ["site", "scheduled", "start", "threshold", "incident_rate",
+Pars = namedtuple("Pars", ["site", "scheduled", "start", "threshold",
                            "incidents_to_clear", "cooldown", "camp_share", "seats",
                            "return_probability", "return_delay", "scatter_share", "last",
                            "incidents"])
 
 
 @numba.njit(cache=True, nogil=True)
-def step(s, day) -> None:
-    cfg, rec = s.camps, s.rec
-    n_rules, n_sites = cfg.site.shape[0], cfg.last.shape[0]
-    if n_rules == 0:
-        return
-    crowding = overcrowding(s, day)
-    incident_rate = np.zeros(n_sites)
-    for i in range(n_rules):
-        if day >= cfg.start[i]:
-            incident_rate[cfg.site[i]] = max(incident_rate[cfg.site[i]], cfg.incident_rate[i])
+def public_order(s, day) -> None:
+    """Today's public-order incidents, at most one a site, from yesterday's camp."""
+    cfg, w, rec = s.camps, s.world, s.rec
+    gangs = np.zeros(cfg.last.shape[0])
+    for r in range(w.route_site.shape[0]):
+        if s.market.on[r]:
+            gangs[w.route_site[r]] += s.market.gangs[r]
     base = day_base(s.keys.incident, day)
-    for j in range(n_sites):
-        new = unit(j, base) < incident_rate[j] * crowding[j]
+    for j in range(gangs.shape[0]):
+        fill = rec.waiting[max(day - 1, 0), j] / w.site_capacity[j]
+        chance = w.incident_rate[j] * fill**2 * (1.0 + w.incident_rivalry[j] * gangs[j] / 10.0)
+        new = unit(j, base) < chance
         cfg.incidents[j] += new
         rec.public_order_incidents[day, j] = new
+
+
+@numba.njit(cache=True, nogil=True)
+def step(s, day) -> None:
+    cfg = s.camps
+    public_order(s, day)
+    n_rules = cfg.site.shape[0]
     for i in range(n_rules):
         j = cfg.site[i]
         if cfg.last[j] == day:
             continue  # one clearance a site a day, whichever rule called it
         rested = day - cfg.last[j] >= cfg.cooldown[i] and day >= cfg.start[i]
-        camp = rec.waiting[max(day - 1, 0), j]
+        camp = s.rec.waiting[max(day - 1, 0), j]
         if (cfg.scheduled[day, i]
                 or (rested and not np.isnan(cfg.threshold[i]) and camp >= cfg.threshold[i])
-                or (rested and cfg.incident_rate[i] > 0
-                    and cfg.incidents[j] >= cfg.incidents_to_clear[i])):
+                or (rested and 0 < cfg.incidents_to_clear[i] <= cfg.incidents[j])):
             clear(s, day, i)
 
 
@@ -91,7 +98,7 @@ def clear(s, day, i) -> None:
     transfer(s, day, adults[order[:n_bused]], np.full(n_bused, cfg.return_probability[i]),
              np.full(n_bused, cfg.return_delay[i]))
     others = np.delete(np.arange(cfg.last.shape[0]), j)
-    weights = w.arrival_share[others]
+    weights = w.arrival_share[day, others]
     if weights.sum() <= 0:
         weights = np.ones(others.shape[0])
     cum = np.cumsum(weights)
@@ -103,7 +110,10 @@ def clear(s, day, i) -> None:
     for q in order[n_bused:]:
         uid = adults[q]
         if others.shape[0] and unit(uid, b_scatter) < cfg.scatter_share[i]:
-            scatter[n_scatter], dest[n_scatter] = uid, others[pick(cum, unit(uid, b_site))]
+            # where they think best, as relocation values the sites; else as newcomers go
+            there = best_other_site(s, day, uid)[0] if s.relocation.on else -1
+            scatter[n_scatter] = uid
+            dest[n_scatter] = there if there >= 0 else others[pick(cum, unit(uid, b_site))]
             n_scatter += 1
     send(s, day, scatter[:n_scatter], dest[:n_scatter])
     rec.scattered[day, j] += n_scatter
@@ -138,8 +148,7 @@ class Camps(Process):
             start=each(lambda r: world.day_of(r.triggers_from) if r.triggers_from else 0,
                        np.int64),
             threshold=each(lambda r: np.nan if r.threshold is None else r.threshold),
-            incident_rate=each(lambda r: r.incident_rate),
-            incidents_to_clear=each(lambda r: r.incidents_to_clear, np.int64),
+            incidents_to_clear=each(lambda r: r.incidents_to_clear or 0, np.int64),
             cooldown=each(lambda r: r.cooldown_days, np.int64),
             camp_share=each(lambda r: r.camp_share),
             seats=each(lambda r: r.buses * r.seats, np.int64),

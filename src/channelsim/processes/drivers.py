@@ -1,8 +1,11 @@
 """Lorry drivers: forced entries at traffic lights make more of them refuse to stop.
 
-refusing <- refusing * (1 - decay) + sensitivity * forced entries / lorries at lights; it cuts
-the lorries reachable at lights the next day and causes road incidents (a driver running a
-red light among people on the road).
+refusing <- refusing + (1 - refusing) * (1 - exp(-sensitivity * f)) - decay * refusing
+with f the day's forced entries per lorry at lights: each entry turns some of the drivers
+still stopping into refusers, and refusal relaxes when entries stop. For small
+sensitivity * f it tends to sensitivity * f / (sensitivity * f + decay), below 1 without a
+cap. It cuts the lorries reachable at lights the next
+day and causes road incidents (a driver running a red light among people on the road).
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ def step(s, day) -> None:
     for j in range(n_sites):
         if not cfg.at_site[j]:
             continue
-        added = cfg.sensitivity[j] * forced[j] * cfg.share[j] / max(at_lights[j], 1.0)
-        cfg.refusing[j] = min(0.95, cfg.refusing[j] * (1 - cfg.decay[j]) + added)
+        per_lorry = forced[j] * cfg.share[j] / max(at_lights[j], 1.0)
+        r = cfg.refusing[j]
+        cfg.refusing[j] = r - np.expm1(-cfg.sensitivity[j] * per_lorry) * (1.0 - r) \
+            - cfg.decay[j] * r
         rec.road_incidents[day, j] = poisson_on(
             s.keys.road, day, cfg.incident_rate[j] * cfg.refusing[j] * at_lights[j], j)
     rec.refusing_share[day] = cfg.refusing

@@ -1,7 +1,9 @@
 """Exits from the coast: asylum in France or moving on, more likely after failures and time.
 
 Daily hazard h = base + per_failed_attempt * attempts + per_month_at_coast * months at the coast.
-Everyone still waiting has failed every attempt they made, so attempts count failures.
+Everyone still waiting has failed every attempt they made, so attempts count failures. Of h, a
+share (`asylum_share`, dated) is asylum in France and the rest moving on; faster French asylum
+(`asylum_speed`, dated) multiplies the asylum part, so more leave and more of them claim asylum.
 The rule is applied to each waiting person at the end of the day, in the pass over everyone
 that also counts the day (day_end.py), so this process has no kernel of its own.
 """
@@ -17,7 +19,7 @@ from .base import Process
 
 DAYS_PER_MONTH = 30.44
 
-Pars = namedtuple("Pars", ["on", "base", "per_attempt", "per_day", "asylum_share"])
+Pars = namedtuple("Pars", ["on", "base", "per_attempt", "per_day"])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -26,8 +28,17 @@ def hazard(cfg: Pars, attempts, days_at_coast) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def reason(cfg: Pars, u: float) -> int:
-    return ExitReason.ASYLUM_FRANCE if u < cfg.asylum_share else ExitReason.MOVED_ON
+def today(w, day) -> tuple[float, float]:
+    """(factor on h, share of leavers claiming asylum) for the day: asylum h * share * speed,
+    moving on h * (1 - share)."""
+    asylum = w.asylum_share[day] * w.asylum_speed[day]
+    factor = asylum + 1.0 - w.asylum_share[day]
+    return factor, asylum / factor if factor > 0 else 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def reason(asylum_share: float, u: float) -> int:
+    return ExitReason.ASYLUM_FRANCE if u < asylum_share else ExitReason.MOVED_ON
 
 
 class Exits(Process):
@@ -42,5 +53,4 @@ class Exits(Process):
             on=bool(cfg.base_hazard or cfg.per_failed_attempt or cfg.per_month_at_coast),
             base=float(cfg.base_hazard), per_attempt=float(cfg.per_failed_attempt),
             per_day=cfg.per_month_at_coast / DAYS_PER_MONTH,
-            asylum_share=float(cfg.asylum_share),
         )

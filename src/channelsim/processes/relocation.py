@@ -1,8 +1,11 @@
 """Relocation: people move between sites when another looks better, and travel takes days.
 
 A site's value to a person is the best believed chance among its routes open today (times the
-route's weight), less its overcrowding and the distance to it; the daily chance of moving is
-`rate` times the gap between the best other site and the current one.
+route's weight; beliefs about other sites come from news, learning.py), less the costs of
+being there: its overcrowding, how often people are turned back from its full routes (the
+wait), and the police pressure (the daily share of its camp detained, transferred or bused),
+and less the distance to it. The daily chance of moving is `rate` times the gap between the
+best other site and the current one. The wait and the pressure are smoothed over a week.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from ..population import N_ACTIVE, Status, hold
 from ..random import day_base, drawn_below, unit
 from .base import Process
 
-Pars = namedtuple("Pars", ["on", "rate", "crowding_cost", "distance_cost", "km_per_day"])
+Pars = namedtuple("Pars", ["on", "rate", "crowding_cost", "waiting_cost", "pressure_cost",
+                           "distance_cost", "km_per_day", "turned_back", "pressure",
+                           "penalty"])
+SMOOTHING = 1 / 7
 
 
 @numba.njit(cache=True, nogil=True)
@@ -24,6 +30,26 @@ def overcrowding(s, day) -> np.ndarray:
     """How far each camp was over its capacity yesterday (0 when within it)."""
     waiting = s.rec.waiting[max(day - 1, 0)]
     return np.maximum(0.0, waiting / s.world.site_capacity - 1.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def site_costs(s, day) -> np.ndarray:
+    """What being at each site costs in value: overcrowding, the wait for a place and police
+    pressure, each from yesterday (the last two smoothed)."""
+    cfg, w, rec = s.relocation, s.world, s.rec
+    y = max(day - 1, 0)
+    n_sites = cfg.turned_back.shape[0]
+    turned, tried, held = np.zeros(n_sites), np.zeros(n_sites), np.zeros(n_sites)
+    for r in range(w.route_site.shape[0]):
+        turned[w.route_site[r]] += rec.turned_back[y, r]
+        tried[w.route_site[r]] += rec.turned_back[y, r] + rec.attempts[y, r]
+    for j in range(n_sites):
+        held[j] = rec.detentions[y, j] + rec.transfers[y, j] + rec.bused[y, j]
+        if tried[j] > 0:
+            cfg.turned_back[j] += SMOOTHING * (turned[j] / tried[j] - cfg.turned_back[j])
+        cfg.pressure[j] += SMOOTHING * (held[j] / max(rec.waiting[y, j], 1) - cfg.pressure[j])
+    return (cfg.crowding_cost * overcrowding(s, day) + cfg.waiting_cost * cfg.turned_back
+            + cfg.pressure_cost * cfg.pressure)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -41,19 +67,39 @@ def send(s, day, uids, dest) -> None:
 
 
 @numba.njit(cache=True, nogil=True)
+def best_other_site(s, day, uid) -> tuple[int, float]:
+    """The site a person would rather be at, and how much better it is than where they are
+    (negative if it is worse): each site's value is its best route open today, as they
+    believe in it, less the site's costs (relocation.penalty, today's) and the distance."""
+    cfg, w, p = s.relocation, s.world, s.people
+    n_sites = w.distance_km.shape[0]
+    value = np.zeros(n_sites)
+    for r in range(w.route_site.shape[0]):
+        v = w.weight[r] * (w.opportunities[day, r] > 0)
+        if s.learning.on:
+            v *= p.belief_a[uid, r] / (p.belief_a[uid, r] + p.belief_b[uid, r])
+        value[w.route_site[r]] = max(value[w.route_site[r]], v)
+    here = p.site[uid]
+    best, best_v = -1, -1e300
+    for j in range(n_sites):
+        if j != here:
+            v = value[j] - cfg.penalty[j] - cfg.distance_cost[here, j]
+            if v > best_v:
+                best, best_v = j, v
+    return best, best_v - (value[here] - cfg.penalty[here])
+
+
+@numba.njit(cache=True, nogil=True)
 def step(s, day) -> None:
     """Waiting people who decide to move today set off for the best other site."""
     cfg, w, p = s.relocation, s.world, s.people
     if not cfg.on:
         return
-    n_sites, n_routes = w.distance_km.shape[0], w.route_site.shape[0]
-    route_value = w.weight * (w.opportunities[day] > 0)
-    site_penalty = cfg.crowding_cost * overcrowding(s, day)
-    base, use_beliefs = day_base(s.keys.relocate, day), s.learning.on
-    value = np.empty(n_sites)
-    # a move needs u < rate * gap, and no gap exceeds the best route value: draw first, and
-    # value the sites only for the few whose draw leaves a move possible
-    ceiling = cfg.rate * (route_value.max() + site_penalty.max()) if n_routes else 0.0
+    cfg.penalty[:] = site_costs(s, day)
+    base = day_base(s.keys.relocate, day)
+    # a move needs u < rate * gap, and no gap exceeds the best route value plus the largest
+    # cost: draw first, and value the sites only for the few whose draw leaves a move possible
+    ceiling = cfg.rate * (w.weight.max() + cfg.penalty.max()) if w.weight.shape[0] else 0.0
     drawn = drawn_below(p.active[: p.counts[N_ACTIVE]], base, ceiling)
     movers = np.empty(drawn.shape[0], dtype=np.int64)
     dest = np.empty(drawn.shape[0], dtype=np.int64)
@@ -61,23 +107,8 @@ def step(s, day) -> None:
     for uid in drawn:
         if p.status[uid] != Status.WAITING:
             continue
-        u = unit(uid, base)
-        value[:] = 0.0
-        for r in range(n_routes):
-            v = route_value[r]
-            if use_beliefs:
-                v *= p.belief_a[uid, r] / (p.belief_a[uid, r] + p.belief_b[uid, r])
-            if v > value[w.route_site[r]]:
-                value[w.route_site[r]] = v
-        here = p.site[uid]
-        best, best_v = -1, -1e300
-        for j in range(n_sites):
-            if j != here:
-                v = value[j] - site_penalty[j] - cfg.distance_cost[here, j]
-                if v > best_v:
-                    best, best_v = j, v
-        gap = best_v - (value[here] - site_penalty[here])
-        if best >= 0 and gap > 0 and u < cfg.rate * gap:
+        best, gap = best_other_site(s, day, uid)
+        if best >= 0 and gap > 0 and unit(uid, base) < cfg.rate * gap:
             movers[k], dest[k] = uid, best
             k += 1
     send(s, day, movers[:k], dest[:k])  # no one's choice depended on another's
@@ -95,7 +126,12 @@ class Relocation(Process):
             on=cfg is not None,
             rate=float(cfg.rate) if cfg else 0.0,
             crowding_cost=float(cfg.crowding_cost) if cfg else 0.0,
+            waiting_cost=float(cfg.waiting_cost) if cfg else 0.0,
+            pressure_cost=float(cfg.pressure_cost) if cfg else 0.0,
             distance_cost=(cfg.distance_cost_per_100km if cfg else 0.0)
             * sim.world.distance_km / 100.0,
             km_per_day=float(cfg.km_per_day) if cfg else 150.0,
+            turned_back=np.zeros(sim.world.n_sites), pressure=np.zeros(sim.world.n_sites),
+            penalty=np.zeros(sim.world.n_sites),  # today's site costs, for relocation and
+            # for those scattered by a clearance
         )

@@ -7,6 +7,15 @@ officer lower the chance of being stopped (crossers per officer drive apprehensi
 paid attempt's hazard is scaled by the smuggler's factor, a solo attempt's rises with
 enforcement where smugglers operate. p = 1 - exp(-h). Boats are deadlier when overloaded and
 in rough weather.
+
+On a lorry route whose site has no juxtaposed controls, the base and infrastructure terms (the
+UK's checks at the port) stop no one in France: a stowaway they would have found, or whom the
+UK finds on arrival, is in the UK, a crossing, counted as found on arrival.
+
+A group acts together: members of one group boarding the same route on the same day stage a
+diversion (with the route's `groups.share` chance, drawn for the group). Paying a smuggler
+means buying a package: the deposit is paid at the first attempt, the balance on arrival,
+and it covers a number of attempts. A boat without a smuggler is bought, and lost.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import numpy as np
 
 from ..population import Status
 from ..random import day_base, unit
+from .attempts import pays
 from .base import BOARDED, INTERCEPTED, Process
 
 
@@ -25,6 +35,38 @@ def enforcement_terms(w, day, attempts) -> tuple[np.ndarray, np.ndarray]:
     officers = w.officers[day][w.route_site] * w.officer_share
     officer_term = w.icpt_officers * officers / (attempts + w.icpt_congestion)
     return officer_term, w.icpt_base + w.icpt_infra * w.infrastructure[day]
+
+
+@numba.njit(cache=True, nogil=True)
+def controls_in_france(w, day) -> np.ndarray:
+    """Per route, whether the UK's checks happen in France (always, except on lorry routes
+    at a site without juxtaposed controls)."""
+    return ~w.is_lorry | (w.juxtaposed[day][w.route_site] > 0)
+
+
+@numba.njit(cache=True, nogil=True)
+def together(s, day, n) -> np.ndarray:
+    """For each of today's n attempts, whether it is a coordinated group attempt: two or more
+    of one group on one route, and the group staged a diversion (the route's groups.share)."""
+    p, t, w = s.people, s.today, s.world
+    n_routes = w.route_site.shape[0]
+    key = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        key[i] = np.int64(p.group[t.uid[i]]) * n_routes + t.route[i]
+    order = np.argsort(key)
+    out = np.zeros(n, dtype=np.bool_)
+    b_group = day_base(s.keys.group, day)
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and key[order[j + 1]] == key[order[i]]:
+            j += 1
+        first = order[i]
+        if j > i and unit(p.group[t.uid[first]], b_group) < w.group_share[t.route[first]]:
+            for m in range(i, j + 1):
+                out[order[m]] = True
+        i = j + 1
+    return out
 
 
 def interception_probability(world, day: int, attempts: np.ndarray) -> np.ndarray:
@@ -75,20 +117,25 @@ def step(s, day) -> None:
     for i in range(n):
         attempts[t.route[i]] += 1
     officer_term, rest = enforcement_terms(w, day, attempts)
-    p_stop = stop_probability(officer_term, rest, w.diversion, w.paid_factor,
-                              1.0 + w.solo_penalty * s.market.enforcement)
+    in_france = controls_in_france(w, day)
+    p_stop = stop_probability(officer_term, np.where(in_france, rest, 0.0), w.diversion,
+                              w.paid_factor, 1.0 + w.solo_penalty * s.market.enforcement)
+    found_there = -np.expm1(-rest)  # the checks' chance, where they are in the UK
     death = w.death * boat_danger(s, day)
-    b_group, b_harm = day_base(k.group, day), day_base(k.harm, day)
+    b_harm = day_base(k.harm, day)
     b_intercept, b_success = day_base(k.intercept, day), day_base(k.success, day)
+    grouped_today = together(s, day, n)
     n_intercepted = 0
     for i in range(n):
         uid, r = t.uid[i], t.route[i]
         p.attempts[uid] += 1
-        # a smuggler is hired by those who can pay; the fee is due on arrival in the UK
-        # (price_boat_deposit_2019_2020), so failed tries cost nothing but time
         market = not np.isnan(price[r])
-        paid = market and p.funds[uid] >= price[r]
-        grouped = unit(uid, b_group) < w.group_share[r]
+        paid = market and pays(s, uid, r)
+        if paid:
+            use_package(s, day, uid, r)
+        elif w.has_boats[r] and market:
+            p.funds[uid] = max(np.float32(0.0), p.funds[uid] - np.float32(w.solo_boat_cost[r]))
+        grouped = grouped_today[i]
         u_harm = unit(uid, b_harm)
         crossed = False
         if u_harm < death[r]:
@@ -105,29 +152,51 @@ def step(s, day) -> None:
                 t.intercepted[n_intercepted] = uid
                 n_intercepted += 1
                 rec.interceptions[day, r] += 1
-            elif unit(uid, b_success) < w.success[r]:
+            elif in_france[r]:
+                crossed = unit(uid, b_success) < w.success[r]
+            else:  # in the UK whether found or not
                 crossed = True
+                found = 1.0 - (1.0 - found_there[r]) * w.success[r]
+                rec.found_on_arrival[day, r] += unit(uid, b_success) < found
+            if crossed:
                 p.status[uid] = Status.CROSSED
                 p.exit_day[uid] = day
                 rec.crossings[day, r] += 1
         if paid:
             rec.paid_attempts[day, r] += 1
-            if crossed:
-                p.funds[uid] -= np.float32(price[r])
+            if crossed:  # the balance, paid on arrival
+                balance = np.float32((1.0 - w.deposit_share[r]) * price[r])
+                p.funds[uid] = max(np.float32(0.0), p.funds[uid] - balance)
                 rec.paid_crossings[day, r] += 1
-                rec.revenue[day, r] += price[r]
+                rec.revenue[day, r] += balance
         if grouped:
             rec.grouped_attempts[day, r] += 1
             rec.grouped_crossings[day, r] += crossed
     t.counts[INTERCEPTED] = n_intercepted
     rec.attempts[day] = attempts
-    rec.p_intercept[day] = -np.expm1(-(officer_term + rest))
+    rec.p_intercept[day] = -np.expm1(-(officer_term + np.where(in_france, rest, 0.0)))
+
+
+@numba.njit(cache=True, nogil=True)
+def use_package(s, day, uid, r) -> None:
+    """One attempt of the person's package for this route's mode, buying a new one (its
+    deposit paid now) when they hold none with attempts left."""
+    p, w, rec = s.people, s.world, s.rec
+    if p.package_left[uid] <= 0 or p.package_mode[uid] != w.route_mode[r]:
+        deposit = np.float32(w.deposit_share[r] * s.market.price[r])
+        p.funds[uid] = max(np.float32(0.0), p.funds[uid] - deposit)
+        p.package_left[uid] = np.int8(w.attempts_included[r])
+        p.package_mode[uid] = np.int8(w.route_mode[r])
+        rec.packages_sold[day, r] += 1
+        rec.revenue[day, r] += deposit
+    p.package_left[uid] -= 1
 
 
 class Resolution(Process):
     name = "resolution"
     route_results = ("attempts", "p_intercept", "interceptions", "crossings", "deaths",
                      "injuries", "paid_attempts", "paid_crossings", "revenue",
-                     "grouped_attempts", "grouped_crossings")
+                     "grouped_attempts", "grouped_crossings", "found_on_arrival",
+                     "packages_sold")
     streams = ("harm", "intercept", "success", "group")
     kernel = staticmethod(step)

@@ -25,13 +25,14 @@ def runs(raw: dict, seeds=SEEDS) -> list[channelsim.Results]:
     return [channelsim.run(sc, seed=s) for s in seeds]
 
 
-def assert_increase(before: list[float], after: list[float]) -> float:
-    """Paired one-sided t test that `after` exceeds `before`; returns the t statistic."""
+def assert_increase(before: list[float], after: list[float], table=T999) -> float:
+    """Paired one-sided t test that `after` exceeds `before` (critical values from `table`);
+    returns the t statistic."""
     d = np.asarray(after, float) - np.asarray(before, float)
     n = len(d)
     sd = d.std(ddof=1)
     t = np.inf if sd == 0 and d.mean() > 0 else d.mean() / (sd / np.sqrt(n))
-    assert t > T999[n - 1], f"no significant increase: mean {d.mean():.4g}, t = {t:.2f}"
+    assert t > table[n - 1], f"no significant increase: mean {d.mean():.4g}, t = {t:.2f}"
     return t
 
 

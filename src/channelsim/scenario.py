@@ -176,6 +176,9 @@ class Route(Model):
     mode: Literal["lorry_ferry", "lorry_tunnel", "small_boat"]
     opportunities: Schedule
     people_per_opportunity: Schedule = 1.0
+    # lorries: when more search than the day's places, they reach lorries further out,
+    # places x (searchers / places)^search_elasticity (0: a hard cap; 1: no cap)
+    search_elasticity: Prob = 0.0
     officer_share: Prob = 1.0
     infrastructure: Schedule = 0.0
     interception: Interception = Interception()

@@ -90,6 +90,7 @@ class World:
     bad_weather_factor: np.ndarray
     traffic_light_share: np.ndarray  # of a lorry route's opportunities, where drivers react
     is_lorry: np.ndarray
+    search_elasticity: np.ndarray  # lorry places' rise with searchers beyond them
     deposit_share: np.ndarray  # of a package's price, paid on buying it
     attempts_included: np.ndarray  # in a package
     solo_boat_cost: np.ndarray  # GBP for a boat of one's own (inf where a smuggler is required)
@@ -203,6 +204,7 @@ class World:
             injury=per_route("injury"),
             death=per_route("death"),
             weight=per_route("weight"),
+            search_elasticity=per_route("search_elasticity"),
             smuggler_required=np.array([bool(r.market and r.market.smuggler == "required")
                                         for r in routes], dtype=bool),
             places_per_gang=_opt(routes, "market", "places_per_gang", np.nan),

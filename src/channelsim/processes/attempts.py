@@ -192,6 +192,15 @@ def per_boat(s, day) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
+def searched(places, searchers, elasticity) -> float:
+    """Lorry places found by the night's searchers: the scheduled places, and more with
+    diminishing returns when searchers outnumber them (parkings and roads further out)."""
+    if searchers <= places or places <= 0.0:
+        return places
+    return places * (searchers / places) ** elasticity
+
+
+@numba.njit(cache=True, nogil=True)
 def step(s, day) -> None:
     w, t, rec = s.world, s.today, s.rec
     n_routes = w.route_site.shape[0]
@@ -203,7 +212,8 @@ def step(s, day) -> None:
     base = day_base(s.keys.capacity, day)
     capacity = np.full(2 * n_routes, OWN_BOATS, dtype=np.int64)
     for r in range(n_routes):
-        today = units[r] * load[r] if w.has_boats[r] else places[r]  # boats as loaded today
+        today = units[r] * load[r] if w.has_boats[r] else searched(places[r], demand[r],
+                                                                  w.search_elasticity[r])
         capacity[r] = stochastic_round(today, unit(r, base))
     cut = lowest_k_cut(lanes, queue, capacity, demand)  # the first in each lane's queue board
     n = 0

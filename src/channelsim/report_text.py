@@ -150,7 +150,7 @@ def print_provenance(name: str, description: str, rows, console: Console) -> Non
         elif isinstance(value, list):
             value = ", ".join(fmt(v) for v in value)
         if row.assumption:
-            source = f"[italic]assumption[/]: {row.note}"
+            source = f"[italic]{'prior' if row.prior else 'assumption'}[/]: {row.note}"
         elif row.ids:
             cited = "; ".join(
                 f"{i} ({facts[i]['quantity']}, {facts[i]['place']}, {facts[i]['period']}: "

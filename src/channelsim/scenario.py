@@ -332,6 +332,7 @@ class Scenario(Model):
     legal_route: LegalRoute | None = None
     pull: Pull | None = None
     hauliers: Hauliers | None = None
+    calibration: Calibration | None = None
     main_site: str | None = None  # the port displacement is measured from (default: first)
     # where each number comes from: dotted key (or a prefix of it) -> "evidence_id[, id]: note"
     # or "assumption: reason"; see provenance.py
@@ -627,3 +628,79 @@ def _tag(model: Any) -> str | None:
     if isinstance(model, type) and issubclass(model, BaseModel) and "type" in model.model_fields:
         return typing.get_args(model.model_fields["type"].annotation)[0]
     return None
+
+
+# ---------------------------------------------------------------- calibration (priors only)
+
+# the observed tables a target may name (data/observed/, channelsim.analysis.observed)
+OBSERVED_SERIES = ("small_boat_arrivals_monthly", "small_boat_arrivals_yearly",
+                   "small_boats_yearly", "people_per_boat", "french_preventions",
+                   "juxtaposed_detections", "camp_counts", "prices", "deaths")
+Series = Literal[OBSERVED_SERIES]
+
+
+class Prior(Model):
+    """A parameter's prior: uniform or log-uniform between `low` and `high`, or normal with
+    `mean` and `sd`, optionally truncated to `low`/`high`."""
+
+    distribution: Literal["uniform", "log-uniform", "normal"]
+    low: float | None = None
+    high: float | None = None
+    mean: float | None = None
+    sd: Annotated[float, Field(gt=0.0)] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Prior:
+        if self.distribution == "normal":
+            if self.mean is None or self.sd is None:
+                raise ValueError("a normal prior needs mean and sd")
+        else:
+            if self.low is None or self.high is None:
+                raise ValueError(f"a {self.distribution} prior needs low and high")
+            if self.mean is not None or self.sd is not None:
+                raise ValueError(f"a {self.distribution} prior takes low and high, not mean/sd")
+        if self.distribution == "log-uniform" and self.low is not None and self.low <= 0:
+            raise ValueError(f"a log-uniform prior needs low > 0 (got {self.low})")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class LatentInflow(Model):
+    """People reaching the coast per year as a latent process fitted with the rest: the first
+    year's level, then a log random walk whose yearly steps are `step` x a standard normal,
+    times the scenario's month-of-year seasonality. It replaces `arrivals.per_year`."""
+
+    first_level: Prior  # people reaching the coast in the scenario's first year
+    step: Prior  # sd of the yearly change in log inflow
+
+
+class Target(Model):
+    series: Series
+    years: Annotated[list[int], Field(min_length=1)]
+    weight: Annotated[float, Field(gt=0.0)] = 1.0
+    # log_rmse: root mean square of log(1 + sim) - log(1 + obs); ard: mean |sim - obs| / obs
+    distance: Literal["log_rmse", "ard"] = "log_rmse"
+
+
+class Calibration(Model):
+    """What `channelsim calibrate` fits: parameters by scenario key path with their priors,
+    the latent inflow, the observed series to match, and the years never fitted."""
+
+    parameters: dict[str, Prior] = {}
+    inflow: LatentInflow | None = None
+    targets: Annotated[list[Target], Field(min_length=1)]
+    heldout_years: list[int] = []
+
+    @model_validator(mode="after")
+    def _heldout_apart(self) -> Calibration:
+        for i, target in enumerate(self.targets):
+            shared = sorted(set(target.years) & set(self.heldout_years))
+            if shared:
+                raise ValueError(f"targets.{i}.years: {shared} are held out (heldout_years)")
+        if not self.parameters and self.inflow is None:
+            raise ValueError("parameters: nothing to fit (no parameters and no inflow)")
+        return self
+
+
+Scenario.model_rebuild()

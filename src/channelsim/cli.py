@@ -104,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     v.set_defaults(handler=_cmd_validate)
 
+    cal = sub.add_parser("calibrate", help="fit a scenario's [calibration] priors to the "
+                                           "observed series (ABC-SMC); writes posterior.json")
+    cal.add_argument("scenario")
+    cal.add_argument("--particles", type=_bounded(2, MAX_REPS), default=100)
+    cal.add_argument("--generations", type=_pos_int, default=5)
+    _experiment_options(cal, reps=1)
+    cal.set_defaults(handler=_cmd_calibrate)
+
     s = sub.add_parser("scenarios", help="the bundled scenarios: list them, or show one's "
                                          "numbers with their sources")
     s.add_argument("action", choices=["list", "show"])
@@ -247,6 +255,18 @@ def _backend(args: argparse.Namespace, todo: int) -> Serial | Processes | Dask:
         return Dask(workers=args.dask_local)
     workers = min(args.workers or os.cpu_count() or 1, todo)
     return Processes(workers) if workers > 1 else Serial()
+
+
+def _cmd_calibrate(args: argparse.Namespace, err: Console) -> int:
+    from .analysis import commands  # scipy-free, but pandas and the ABC code load only here
+
+    try:
+        summary, out = commands.calibrate(args.scenario, args.particles, args.generations,
+                                          args.seed, args.out, _backend(args, args.particles),
+                                          err)
+    except KeyboardInterrupt:
+        raise Interrupted("every whole generation is kept; the same command resumes") from None
+    return _report(args, err, summary, out, commands.print_calibration)
 
 
 class _Progress:

@@ -37,6 +37,9 @@ def test_a_draw_sets_the_inflow_walk_and_the_parameters():
     assert sc.routes["calais_boat"].interception.base == 0.4
     assert sc.routes["calais_boat"].interception.officers == 0.15  # the rest untouched
     assert sc.behaviour.attempt_probability == 0.2
+    theta[pb.names.index("inflow.z.2015")] = 40.0  # a walk far above the cap
+    assert scenario_fit.problem_for("channel-history").model.max_level == 200_000
+    assert max(pb.model.scenario_at(theta).arrivals.per_year.values()) == 200_000
 
 
 def _child(tmp_path, text):

@@ -673,6 +673,9 @@ class LatentInflow(Model):
 
     first_level: Prior  # people reaching the coast in the scenario's first year
     step: Prior  # sd of the yearly change in log inflow
+    # a yearly level above this is clipped to it: an unbounded walk can ask for millions of
+    # people, and a run's cost grows with the people it simulates
+    max_level: Annotated[float, Field(gt=0.0)] | None = None
 
 
 class Target(Model):

@@ -98,6 +98,7 @@ class ScenarioModel:
     source: str
     names: tuple[str, ...]
     targets: tuple[tuple[str, str, float, tuple[Row, ...]], ...]  # series, distance, weight
+    max_level: float | None = None  # the inflow's cap, people a year
 
     def scenario_at(self, theta: np.ndarray) -> scenario.Scenario:
         raw = copy.deepcopy(self.raw)
@@ -108,6 +109,8 @@ class ScenarioModel:
             steps = np.array([values[f"inflow.z.{y}"] for y in years[1:]])
             levels = values["inflow.first_level"] * np.exp(
                 values["inflow.step"] * np.concatenate([[0.0], np.cumsum(steps)]))
+            if self.max_level is not None:
+                levels = np.minimum(levels, self.max_level)
             raw["arrivals"]["per_year"] = {y: float(v) for y, v in zip(years, levels,
                                                                        strict=True)}
         for name, value in values.items():
@@ -174,5 +177,6 @@ def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
         targets.append((t.series, t.distance, t.weight, tuple(rows)))
     if problems:
         raise ScenarioError(source, problems, "cannot calibrate")
-    model = ScenarioModel(raw, source, tuple(names), tuple(targets))
+    model = ScenarioModel(raw, source, tuple(names), tuple(targets),
+                          cal.inflow.max_level if cal.inflow else None)
     return abc_smc.Problem(tuple(names), tuple(priors), model, f"{sc.name}:{sc.digest()}")

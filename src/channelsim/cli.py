@@ -1,4 +1,4 @@
-"""The command line: `channelsim run | compare | sweep | validate | scenarios | report`.
+"""The command line: `channelsim run | compare | sweep | validate | scenarios | report | serve`.
 
 Bad input, including a results store or a Dask scheduler that cannot be used, exits with code 2
 and a message naming what is wrong and what is allowed. Runs are committed to the folder's
@@ -330,6 +330,14 @@ def _look_commands(sub: Any) -> None:
                     help="the map's period, e.g. 2016-01-01:2016-12-31 (default: the run)")
     rp.set_defaults(handler=_cmd_report)
 
+    sv = sub.add_parser("serve", help="a web explorer of the levers on 127.0.0.1")
+    sv.add_argument("--port", type=_bounded(1, 65535), default=8050)
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="address to bind (default 127.0.0.1: this machine only)")
+    sv.add_argument("--results", type=Path, default=Path("results") / "explorer",
+                    help="folder of the explorer's cache (default results/explorer)")
+    sv.set_defaults(handler=_cmd_serve)
+
 
 def _cmd_report(args: argparse.Namespace, err: Console) -> int:
     from .report import ReportError, build  # plotly and matplotlib only when asked for
@@ -341,6 +349,15 @@ def _cmd_report(args: argparse.Namespace, err: Console) -> int:
         return BAD_INPUT
     err.print(f"report written to {html}" + (f", {len(pngs)} PNGs in {args.png}/"
                                              if pngs else ""), highlight=False)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, err: Console) -> int:
+    from .app.server import serve  # fastapi and uvicorn only when asked for
+
+    err.print(f"channelsim explorer on http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+              highlight=False)
+    serve(args.results, args.host, args.port)
     return 0
 
 

@@ -149,3 +149,5 @@ def test_bad_results_exit_2(tmp_path, capsys, experiments):
     assert cli.main(["report", str(experiments / "run"), "-o", str(tmp_path / "r.html"),
                      "--period", "2030-01-01:2030-02-01"]) == 2
     assert "within the run" in capsys.readouterr().err
+    assert cli.main(["report", str(experiments / "run"), "-o", str(tmp_path)]) == 2
+    assert "cannot write the report" in capsys.readouterr().err

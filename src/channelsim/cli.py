@@ -347,6 +347,10 @@ def _cmd_report(args: argparse.Namespace, err: Console) -> int:
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return BAD_INPUT
+    except OSError as exc:
+        print(f"error: cannot write the report: {exc.strerror}: {exc.filename}",
+              file=sys.stderr)
+        return BAD_INPUT
     err.print(f"report written to {html}" + (f", {len(pngs)} PNGs in {args.png}/"
                                              if pngs else ""), highlight=False)
     return 0

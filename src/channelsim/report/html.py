@@ -137,8 +137,10 @@ def _map(m: Map):
     aspect = 1 / math.cos(math.radians((south + north) / 2))
     fig = go.Figure(layout=_layout(
         m.title, height=560, plot_bgcolor=SEA, showlegend=True,
-        xaxis={"range": [west, east], "title": "longitude", "showgrid": False},
+        xaxis={"range": [west, east], "title": "longitude", "showgrid": False,
+               "zeroline": False},
         yaxis={"range": [south, north], "title": "latitude", "showgrid": False,
+               "zeroline": False,
                "scaleanchor": "x", "scaleratio": aspect}))
     xs, ys = [], []
     for ring in m.coast:

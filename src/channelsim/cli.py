@@ -1,4 +1,4 @@
-"""The command line: `channelsim run | compare | sweep | validate | scenarios`.
+"""The command line: `channelsim run | compare | sweep | validate | scenarios | report | serve`.
 
 Bad input, including a results store or a Dask scheduler that cannot be used, exits with code 2
 and a message naming what is wrong and what is allowed. Runs are committed to the folder's
@@ -117,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("action", choices=["list", "show"])
     s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file")
     s.set_defaults(handler=_cmd_scenarios)
+    _look_commands(sub)
     return p
 
 
@@ -331,6 +332,56 @@ def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
     for name in scenario.bundled_names():
         sc = scenario.load(name)
         print(f"{name:<20} {f'{sc.start} to {sc.end}':<26} {sc.description}")
+    return 0
+
+
+# ------------------------------------------------------------------ looking at results
+
+
+def _look_commands(sub: Any) -> None:
+    rp = sub.add_parser("report", help="an experiment's results as one offline HTML file "
+                                       "(and PNGs)")
+    rp.add_argument("results", type=Path, help="an experiment folder or its results.duckdb")
+    rp.add_argument("-o", "--output", type=Path, default=None,
+                    help="the HTML file to write (default: RESULTS/report.html)")
+    rp.add_argument("--png", type=Path, default=None, metavar="DIR",
+                    help="also write every figure as a PNG into DIR")
+    rp.add_argument("--period", default=None, metavar="START:END",
+                    help="the map's period, e.g. 2016-01-01:2016-12-31 (default: the run)")
+    rp.set_defaults(handler=_cmd_report)
+
+    sv = sub.add_parser("serve", help="a web explorer of the levers on 127.0.0.1")
+    sv.add_argument("--port", type=_bounded(1, 65535), default=8050)
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="address to bind (default 127.0.0.1: this machine only)")
+    sv.add_argument("--results", type=Path, default=Path("results") / "explorer",
+                    help="folder of the explorer's cache (default results/explorer)")
+    sv.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_report(args: argparse.Namespace, err: Console) -> int:
+    from .report import ReportError, build  # plotly and matplotlib only when asked for
+
+    try:
+        html, pngs = build(args.results, args.output, args.png, args.period)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except OSError as exc:
+        print(f"error: cannot write the report: {exc.strerror}: {exc.filename}",
+              file=sys.stderr)
+        return BAD_INPUT
+    err.print(f"report written to {html}" + (f", {len(pngs)} PNGs in {args.png}/"
+                                             if pngs else ""), highlight=False)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, err: Console) -> int:
+    from .app.server import serve  # fastapi and uvicorn only when asked for
+
+    err.print(f"channelsim explorer on http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+              highlight=False)
+    serve(args.results, args.host, args.port)
     return 0
 
 

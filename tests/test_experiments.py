@@ -268,7 +268,7 @@ def test_latin_hypercube_fills_every_stratum_once_and_repeats_with_its_seed():
     ("sites.calais.officers", "not of the form"),
     ("sites.calais.officers=a:10:3", "must be numbers"),
     ("sites.calais.officers=10:5:3", "below HIGH"),
-    ("sites.calais.officers=1:10:1", "at least 2"),
+    ("sites.calais.officers=1:10:1", "from 2 to"),
     ("sites.calais.officers=1:10:x", "whole number"),
 ])
 def test_bad_params_name_the_key_and_the_form(text, says):

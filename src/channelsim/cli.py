@@ -1,4 +1,4 @@
-"""The command line: `channelsim run | compare | sweep | validate | scenarios`.
+"""The command line: `channelsim run | compare | sweep | validate | scenarios | report | serve`.
 
 Bad input, including a results store or a Dask scheduler that cannot be used, exits with code 2
 and a message naming what is wrong and what is allowed. Runs are committed to the folder's
@@ -9,7 +9,6 @@ the same command run again resumes where it stopped.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -29,7 +28,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from . import __version__, provenance, scenario
+from . import __version__, jsontext, limits, provenance, scenario
+from .doubts import doubts
 from .engine import compiled
 from .experiments import BackendError, Dask, Processes, Serial, combine, compare, execute, plan
 from .experiments import sweep as sweeps
@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("b", help="the alternative scenario")
     c.add_argument("--set-b", dest="overrides_b", action="append", default=[],
                    metavar="KEY=VALUE", help="override a value of B only (the lever to test)")
+    c.add_argument("--different-periods", action="store_true",
+                   help="compare scenarios whose start and end differ (refused otherwise)")
     _experiment_options(c, reps=10)
     c.set_defaults(handler=_cmd_compare)
 
@@ -104,11 +106,20 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     v.set_defaults(handler=_cmd_validate)
 
+    cal = sub.add_parser("calibrate", help="fit a scenario's [calibration] priors to the "
+                                           "observed series (ABC-SMC); writes posterior.json")
+    cal.add_argument("scenario")
+    cal.add_argument("--particles", type=_bounded(2, MAX_REPS), default=100)
+    cal.add_argument("--generations", type=_pos_int, default=5)
+    _experiment_options(cal, reps=1)
+    cal.set_defaults(handler=_cmd_calibrate)
+
     s = sub.add_parser("scenarios", help="the bundled scenarios: list them, or show one's "
                                          "numbers with their sources")
     s.add_argument("action", choices=["list", "show"])
     s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file")
     s.set_defaults(handler=_cmd_scenarios)
+    _look_commands(sub)
     return p
 
 
@@ -118,7 +129,10 @@ def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
     p.add_argument("--reps", type=_bounded(1, MAX_REPS), default=reps,
                    help=f"replicates, seeds seed..seed+reps-1 (default {reps})")
     p.add_argument("--out", type=Path, default=None,
-                   help="results folder; running the same command again resumes in it")
+                   help="results folder; running the same command again resumes in it "
+                        "(default: under results/, one folder per scenario variant and seeds)")
+    p.add_argument("--yes", action="store_true",
+                   help=f"run an experiment past {limits.WORK_LIMIT:,} person-days")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--debug", action="store_true", help="check the invariants every day")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
@@ -129,7 +143,7 @@ def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
                             "process)")
     where.add_argument("--dask-local", type=_pos_int, default=None, metavar="N",
                        help="start a Dask LocalCluster of N single-threaded workers on 127.0.0.1")
-    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+    where.add_argument("--scheduler", type=_address, default=None, metavar="ADDRESS",
                        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
 
 
@@ -152,12 +166,20 @@ def _bounded(low: int, high: int) -> Callable[[str], int]:
 _pos_int = _bounded(1, MAX_REPS)
 
 
+def _address(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give the scheduler's address, e.g. "
+                                         "tcp://10.0.0.5:8786, or leave --scheduler out to run "
+                                         "here")
+    return text
+
+
 # ------------------------------------------------------------------ experiments
 
 
 def _cmd_run(args: argparse.Namespace, err: Console) -> int:
     sc = scenario.load(args.scenario, args.overrides)
-    out = args.out or Path("results") / sc.name
+    out = _out(args, sc.name, [sc])
     with _experiment(args, err, [sc], out, sc.name) as (st, keys):
         summary = combine(st.summaries(keys))
         st.export(out, keys, summary)
@@ -167,7 +189,12 @@ def _cmd_run(args: argparse.Namespace, err: Console) -> int:
 def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
     a = scenario.load(args.a, args.overrides)
     b = scenario.load(args.b, args.overrides + args.overrides_b)
-    out = args.out or Path("results") / f"compare-{a.name}-{b.name}"
+    if (a.start, a.end) != (b.start, b.end) and not args.different_periods:
+        raise scenario.ScenarioError("compare", [("start, end", (
+            f"{a.name} runs {a.start} to {a.end}, {b.name} {b.start} to {b.end}: their "
+            "difference is not the effect of one change; give --different-periods to compare "
+            "them anyway"))], "different periods")
+    out = _out(args, f"compare-{a.name}-{b.name}", [a, b])
     with _experiment(args, err, [a, b], out, f"{a.name} vs {b.name}") as (st, keys):
         seeds = _seeds(args)
         result = compare(st.summaries([(a.digest(), s) for s in seeds]),
@@ -181,7 +208,7 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
     points = sweeps.design(params, args.design, args.points, seed=args.seed)
     scs = [scenario.load(args.scenario, args.overrides + sweeps.overrides(pt)) for pt in points]
     name = scs[0].name
-    out = args.out or Path("results") / f"sweep-{name}"
+    out = _out(args, f"sweep-{name}", scs[:1], variant=bool(args.overrides))
     seeds = _seeds(args)
     with _experiment(args, err, scs, out, f"{name} sweep") as (st, keys):
         ensembles = [combine(st.summaries([(sc.digest(), s) for s in seeds])) for sc in scs]
@@ -194,7 +221,7 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
 def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out: Path,
             show: Callable[[dict[str, Any], Console], None]) -> int:
     if args.json:
-        print(json.dumps(result | {"results": str(out)}))
+        print(jsontext.dumps(result | {"results": str(out)}))
     else:
         show(result, Console())
         err.print(f"results written to {out}/ (Parquet, {STORE_FILE}, summary.json)")
@@ -205,10 +232,47 @@ def _seeds(args: argparse.Namespace) -> list[int]:
     return list(range(args.seed, args.seed + args.reps))
 
 
+def _out(args: argparse.Namespace, name: str, scenarios: list[scenario.Scenario],
+         variant: bool | None = None) -> Path:
+    """The results folder: --out, or one under results/ for this variant and these seeds, so
+    that a run with --set never replaces the bundled scenario's results, nor a run of seed 0
+    the summary of 20 replicates."""
+    if args.out is not None:
+        return _checked_out(args.out)
+    folder = name
+    if args.overrides if variant is None else variant:
+        folder += "-" + "-".join(sc.digest()[:8] for sc in scenarios)
+    if (args.seed, args.reps) != (0, 1):
+        folder += f"-seeds{args.seed}-{args.seed + args.reps - 1}"
+    return Path("results") / folder
+
+
+def _checked_out(out: Path) -> Path:
+    text = str(out)
+    problem = None
+    if not text.strip() or text == ".":
+        problem = "is empty: name a folder for the results (it would be the current folder)"
+    else:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            problem = "is not valid UTF-8; name a folder in UTF-8"
+    if problem is None and len(os.fsencode(out.name)) > 255:
+        problem = "has a name longer than 255 bytes"
+    if problem:
+        raise scenario.ScenarioError("--out", [(repr(text)[:80], problem)],
+                                     "cannot hold the results")
+    return out
+
+
 @contextmanager
 def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario.Scenario],
                 out: Path, label: str) -> Iterator[tuple[Store, list[Key]]]:
     """Run every (scenario, seed) not yet in out's store; then hand over the store and keys."""
+    limits.check_work(scenarios, args.reps, args.yes)
+    for sc in {id(sc): sc for sc in scenarios[:1] + scenarios[-1:]}.values():
+        for line in doubts(sc):
+            err.print(f"warning: {sc.name}: {line}", highlight=False, markup=False)
     if out.exists() and not out.is_dir():
         raise scenario.ScenarioError("--out", [(str(out), "exists and is not a folder")],
                                      "cannot hold the results")
@@ -218,7 +282,13 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
         raise scenario.ScenarioError("--out", [(str(out), f"cannot create the folder: "
                                                           f"{exc.strerror}")],
                                      "cannot hold the results") from None
-    with Store(out / STORE_FILE) as st:
+    store = out / STORE_FILE
+    if store.is_symlink():
+        raise StoreError(f"{store} is a symbolic link; a results store must be a file in the "
+                         "results folder (remove the link or choose another --out)")
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise StoreError(f"{out}: the results folder is not writable; choose another --out")
+    with Store(store) as st:
         keys, todo = plan(st, scenarios, _seeds(args))
         if len(todo) < len(keys):
             err.print(f"resuming: {len(keys) - len(todo)} of {len(keys)} runs are already "
@@ -241,12 +311,24 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
 def _backend(args: argparse.Namespace, todo: int) -> Serial | Processes | Dask:
     if todo == 0:
         return Serial()
-    if args.scheduler:
+    if args.scheduler is not None:
         return Dask(address=args.scheduler)
     if args.dask_local:
         return Dask(workers=args.dask_local)
     workers = min(args.workers or os.cpu_count() or 1, todo)
     return Processes(workers) if workers > 1 else Serial()
+
+
+def _cmd_calibrate(args: argparse.Namespace, err: Console) -> int:
+    from .analysis import commands  # scipy-free, but pandas and the ABC code load only here
+
+    try:
+        summary, out = commands.calibrate(args.scenario, args.particles, args.generations,
+                                          args.seed, args.out, _backend(args, args.particles),
+                                          err)
+    except KeyboardInterrupt:
+        raise Interrupted("every whole generation is kept; the same command resumes") from None
+    return _report(args, err, summary, out, commands.print_calibration)
 
 
 class _Progress:
@@ -293,6 +375,8 @@ class _RateColumn(ProgressColumn):
 
 def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
     sc = scenario.load(args.scenario, args.overrides)
+    for line in doubts(sc):
+        err.print(f"warning: {line}", highlight=False, markup=False)
     print(f"{args.scenario}: valid scenario '{sc.name}' ({sc.start} to {sc.end}, "
           f"{len(sc.sites)} sites, {len(sc.routes)} routes, hash {sc.digest()})")
     return 0
@@ -311,6 +395,56 @@ def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
     for name in scenario.bundled_names():
         sc = scenario.load(name)
         print(f"{name:<20} {f'{sc.start} to {sc.end}':<26} {sc.description}")
+    return 0
+
+
+# ------------------------------------------------------------------ looking at results
+
+
+def _look_commands(sub: Any) -> None:
+    rp = sub.add_parser("report", help="an experiment's results as one offline HTML file "
+                                       "(and PNGs)")
+    rp.add_argument("results", type=Path, help="an experiment folder or its results.duckdb")
+    rp.add_argument("-o", "--output", type=Path, default=None,
+                    help="the HTML file to write (default: RESULTS/report.html)")
+    rp.add_argument("--png", type=Path, default=None, metavar="DIR",
+                    help="also write every figure as a PNG into DIR")
+    rp.add_argument("--period", default=None, metavar="START:END",
+                    help="the map's period, e.g. 2016-01-01:2016-12-31 (default: the run)")
+    rp.set_defaults(handler=_cmd_report)
+
+    sv = sub.add_parser("serve", help="a web explorer of the levers on 127.0.0.1")
+    sv.add_argument("--port", type=_bounded(1, 65535), default=8050)
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="address to bind (default 127.0.0.1: this machine only)")
+    sv.add_argument("--results", type=Path, default=Path("results") / "explorer",
+                    help="folder of the explorer's cache (default results/explorer)")
+    sv.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_report(args: argparse.Namespace, err: Console) -> int:
+    from .report import ReportError, build  # plotly and matplotlib only when asked for
+
+    try:
+        html, pngs = build(args.results, args.output, args.png, args.period)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except OSError as exc:
+        print(f"error: cannot write the report: {exc.strerror}: {exc.filename}",
+              file=sys.stderr)
+        return BAD_INPUT
+    err.print(f"report written to {html}" + (f", {len(pngs)} PNGs in {args.png}/"
+                                             if pngs else ""), highlight=False)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, err: Console) -> int:
+    from .app.server import serve  # fastapi and uvicorn only when asked for
+
+    err.print(f"channelsim explorer on http://{args.host}:{args.port}/ (Ctrl-C stops it)",
+              highlight=False)
+    serve(args.results, args.host, args.port)
     return 0
 
 

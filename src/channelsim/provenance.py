@@ -2,8 +2,10 @@
 
 A scenario's `[sources]` table maps a dotted key, or a prefix that covers a whole table, to
 either `"evidence_id[, evidence_id]: note"` (rows of data/evidence.csv) or
-`"assumption: reason"`. Every number must be covered; `channelsim scenarios show` prints each
-with its provenance, and the tests refuse a bundled scenario with an uncited number.
+`"assumption: reason"`; the priors of a `[calibration]` section are marked `"prior: reason"`
+(a prior is a stated belief before the fit, not a number chosen to match the outcome).
+Every number must be covered; `channelsim scenarios show` prints each with its provenance, and
+the tests refuse a bundled scenario with an uncited number.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 from .scenario import UNCITED, is_series
 
 # text, and the towns' coordinates (geography, not evidence), need no source
+# the numbers of a [calibration] section that are priors
+PRIOR_KEYS = ("calibration.parameters.", "calibration.inflow.")
 NOT_NUMBERS = ("name", "description", "site", "mode", "type", "smuggler", "main_site", "lat",
                "lon")
 
@@ -36,14 +40,21 @@ class Provenance:
     covered_by: str | None  # the [sources] key that covers this value
     ids: tuple[str, ...]
     note: str
-    assumption: bool
+    assumption: bool  # an assumption or a prior: a reason, no evidence id
+    prior: bool = False
 
     @property
     def problem(self) -> str | None:
         if self.covered_by is None:
             return "no source: cite an evidence id or write 'assumption: <reason>'"
+        is_prior_key = self.key.startswith(PRIOR_KEYS)
+        if self.prior != is_prior_key:
+            return ("a calibration prior is cited as 'prior: <reason>'" if is_prior_key
+                    else "'prior:' is only for the priors in [calibration]")
         if self.assumption:
-            return None if self.note else "an assumption needs a reason after 'assumption:'"
+            word = "prior" if self.prior else "assumption"
+            return None if self.note else f"{'a' if self.prior else 'an'} {word} needs a " \
+                f"reason after '{word}:'"
         if not self.ids:
             return "the source names no evidence id"
         unknown = [i for i in self.ids if i not in evidence()]
@@ -80,10 +91,12 @@ def trace(raw: dict[str, Any]) -> list[Provenance]:
         if text.startswith(UNCITED):
             cover, text = None, ""
         head, _, note = text.partition(":")
-        assumption = head.strip().lower() == "assumption"
+        kind = head.strip().lower()
+        assumption = kind in ("assumption", "prior")
         ids = () if assumption else tuple(i.strip() for i in head.replace("+", ",").split(",")
                                           if i.strip())
-        rows.append(Provenance(key, value, cover, ids, note.strip(), assumption))
+        rows.append(Provenance(key, value, cover, ids, note.strip(), assumption,
+                               kind == "prior"))
     return rows
 
 

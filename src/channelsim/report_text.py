@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich.console import Console
@@ -40,12 +41,21 @@ SCORECARD_LABELS = {
 }
 
 
-def fmt(value: Any) -> str:
-    """A figure, or `mean [p05, p95]` for an ensemble."""
+# scorecard figures that are ratios, shares or unit costs; the others are counts of people,
+# events or pounds, shown as whole numbers even as an ensemble's mean
+RATIOS = {"attempts_per_crossing", "mean_attempts_per_crosser", "share_displaced",
+          "smuggled_share", "grouped_success", "solo_success", "public_cost_per_interception"}
+
+
+def fmt(value: Any, whole: bool = False) -> str:
+    """A figure, or `mean [p05, p95]` for an ensemble; `whole`: a count, rounded."""
     if value is None:
         return "-"
     if isinstance(value, dict) and "mean" in value:
-        return f"{fmt(value['mean'])} [{fmt(value['p05'])}, {fmt(value['p95'])}]"
+        return (f"{fmt(value['mean'], whole)} [{fmt(value['p05'], whole)}, "
+                f"{fmt(value['p95'], whole)}]")
+    if isinstance(value, float) and whole and math.isfinite(value):
+        return f"{round(value):,}"
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
     if isinstance(value, int):
@@ -62,29 +72,30 @@ def print_summary(s: dict[str, Any], console: Console) -> None:
     card.add_column(style="bold")
     card.add_column(justify="right")
     for key, label in SCORECARD_LABELS.items():
-        card.add_row(label, fmt(s["scorecard"].get(key)))
+        card.add_row(label, fmt(s["scorecard"].get(key), whole=key not in RATIOS))
     console.print(card)
 
     sites = Table(title="By site", title_justify="left")
     for col in ("site", "crossings", "attempts", "peak present"):
         sites.add_column(col, justify="left" if col == "site" else "right")
     for site in s["crossings_by_site"]:
-        sites.add_row(site, fmt(s["crossings_by_site"][site]), fmt(s["attempts_by_site"][site]),
-                      fmt(s["peak_present_by_site"][site]))
+        sites.add_row(site, fmt(s["crossings_by_site"][site], True),
+                      fmt(s["attempts_by_site"][site], True),
+                      fmt(s["peak_present_by_site"][site], True))
     console.print(sites)
 
     routes = Table(title="Crossings by route", title_justify="left")
     routes.add_column("route")
     routes.add_column("crossings", justify="right")
     for route, value in s["crossings_by_route"].items():
-        routes.add_row(route, fmt(value))
+        routes.add_row(route, fmt(value, True))
     console.print(routes)
 
     years = Table(title="Crossings by year", title_justify="left")
     years.add_column("year")
     years.add_column("crossings", justify="right")
     for year, value in s["crossings_by_year"].items():
-        years.add_row(year, fmt(value))
+        years.add_row(year, fmt(value, True))
     console.print(years)
 
 
@@ -150,7 +161,7 @@ def print_provenance(name: str, description: str, rows, console: Console) -> Non
         elif isinstance(value, list):
             value = ", ".join(fmt(v) for v in value)
         if row.assumption:
-            source = f"[italic]assumption[/]: {row.note}"
+            source = f"[italic]{'prior' if row.prior else 'assumption'}[/]: {row.note}"
         elif row.ids:
             cited = "; ".join(
                 f"{i} ({facts[i]['quantity']}, {facts[i]['place']}, {facts[i]['period']}: "

@@ -13,28 +13,41 @@ import re
 import tomllib
 import types
 import typing
+import unicodedata
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 Prob = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(strict=True, ge=0.0)]
-Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+MAX_ID = 40  # site, route and origin ids are table keys and labels in every output
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_ID)]
 # A value that may change on dates: a number, or {YYYY-MM-DD = value, ...}, each held to the next.
 Schedule = NonNeg | Annotated[dict[date, NonNeg], Field(min_length=1)]
 ShareSchedule = Prob | Annotated[dict[date, Prob], Field(min_length=1)]
 # A switch that may change on dates: true/false, or {YYYY-MM-DD = true, ...}.
 Switch = bool | Annotated[dict[date, bool], Field(min_length=1)]
+MAX_NAME_BYTES = 100  # two names and a hash make a comparison's folder name (255 bytes)
 MAX_GROUPS = 100  # sites and origin groups are stored as small integers
 
 MODES = ("lorry_ferry", "lorry_tunnel", "small_boat")
 
 
+def _name_usable(name: str) -> str:
+    """The name becomes the default results folder: it must be a name a file system takes."""
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise ValueError("may not hold control or invisible format characters")
+    if len(name.encode()) > MAX_NAME_BYTES:
+        raise ValueError(f"is {len(name.encode())} bytes in UTF-8; at most {MAX_NAME_BYTES}")
+    return name
+
+
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf or NaN is no count, rate or share: refused everywhere, not met later as an overflow
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class WarnRelease(Model):
@@ -109,7 +122,9 @@ class Site(Model):
     policy: Policy | Annotated[dict[date, Policy], Field(min_length=1)] = WarnRelease(
         type="warn_release")
     initial_people: Annotated[int, Field(strict=True, ge=0)] = 0
-    arrival_share: Schedule = 1.0  # weight among the sites of newcomers' first site
+    # share of newcomers who arrive at this site first (at most 1; the sites' shares are
+    # normalised on each date)
+    arrival_share: ShareSchedule = 1.0
     # camp size before overcrowding
     capacity: Annotated[int, Field(strict=True, ge=1)] | None = None
     clearance: Clearance | list[Clearance] | None = None  # one rule, or several
@@ -254,7 +269,7 @@ class Funding(Model):
     officer_cost_per_year: Annotated[float, Field(strict=True, gt=0.0)] = 60000.0
     infrastructure_cost_per_unit: Annotated[float, Field(strict=True, gt=0.0)] = 20_000_000.0
     depreciation_per_year: Prob = 0.15
-    allocation: dict[str, NonNeg] = {}  # site -> share of the money
+    allocation: dict[str, Prob] = {}  # site -> share of the money
 
 
 class Costs(Model):
@@ -320,7 +335,8 @@ class Hauliers(Model):
 
 class Scenario(Model):
     # also the default results folder: no path separators, not hidden
-    name: Annotated[str, Field(pattern=r"^[^/\\.][^/\\]*$", max_length=80)]
+    name: Annotated[str, Field(pattern=r"^[^/\\.][^/\\]*$", max_length=80),
+                    AfterValidator(_name_usable)]
     description: str = ""
     start: date
     end: date
@@ -335,6 +351,7 @@ class Scenario(Model):
     legal_route: LegalRoute | None = None
     pull: Pull | None = None
     hauliers: Hauliers | None = None
+    calibration: Calibration | None = None
     main_site: str | None = None  # the port displacement is measured from (default: first)
     # where each number comes from: dotted key (or a prefix of it) -> "evidence_id[, id]: note"
     # or "assumption: reason"; see provenance.py
@@ -352,10 +369,7 @@ class Scenario(Model):
             raise ValueError("sites: a scenario needs at least one site")
         for rid, route in self.routes.items():
             if route.site not in self.sites:
-                raise ValueError(
-                    f"routes.{rid}.site: no site named '{route.site}'; "
-                    f"defined sites: {', '.join(self.sites)}"
-                )
+                raise ValueError(f"routes.{rid}.site: {unknown('site', route.site, self.sites)}")
         for sid, site in self.sites.items():
             if site.incidents is not None and site.capacity is None:
                 raise ValueError(f"sites.{sid}.incidents: incidents grow with the camp's fill, "
@@ -370,12 +384,11 @@ class Scenario(Model):
             named["main_site"] = self.main_site
         for key, site in named.items():
             if site not in self.sites:
-                raise ValueError(f"{key}: no site named '{site}'; defined sites: "
-                                 f"{', '.join(self.sites)}")
+                raise ValueError(f"{key}: {unknown('site', site, self.sites)}")
         for group in self.legal_route.origins if self.legal_route else []:
             if group not in self.arrivals.origins:
-                raise ValueError(f"legal_route.origins: no origin group named '{group}'; "
-                                 f"defined groups: {', '.join(self.arrivals.origins)}")
+                raise ValueError(f"legal_route.origins: "
+                                 f"{unknown('origin group', group, self.arrivals.origins)}")
         if not any(_positive(s.arrival_share) for s in self.sites.values()):
             raise ValueError("sites: at least one site needs a positive arrival_share")
         return self
@@ -384,6 +397,14 @@ class Scenario(Model):
         """A short hash of the validated content, recorded with every result."""
         text = json.dumps(self.model_dump(mode="json", exclude={"sources"}), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def unknown(kind: str, name: str, defined: typing.Iterable[str]) -> str:
+    """The message for a reference to an id that is not defined, with the nearest one."""
+    defined = list(defined)
+    hint = difflib.get_close_matches(name, defined, n=1)
+    did = f"did you mean '{hint[0]}'? " if hint else ""
+    return f"no {kind} named '{name[:MAX_ID]}'; {did}defined: {', '.join(defined)}"
 
 
 def _positive(schedule: float | dict) -> bool:
@@ -416,19 +437,29 @@ def bundled_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def is_path(name_or_path: str | Path) -> bool:
+    """A path has a slash or ends in .toml; anything else names a bundled scenario, so a file
+    of that name in the current folder never shadows it."""
+    text = str(name_or_path)
+    return isinstance(name_or_path, Path) or "/" in text or "\\" in text or text.endswith(".toml")
+
+
 def resolve_path(name_or_path: str | Path) -> Path:
-    path = Path(name_or_path)
-    if path.is_file():
-        return path
-    bundled = Path(str(resources.files("channelsim") / "scenarios" / f"{name_or_path}.toml"))
-    if bundled.is_file():
-        return bundled
+    text = str(name_or_path)
+    if is_path(name_or_path):
+        path = Path(name_or_path)
+        if path.is_file():
+            return path
+        raise ScenarioError(text[:200], [("", "no such file")])
     names = bundled_names()
-    hint = difflib.get_close_matches(str(name_or_path), names, n=1)
+    if text in names:
+        return Path(str(resources.files("channelsim") / "scenarios" / f"{text}.toml"))
+    hint = difflib.get_close_matches(text, names, n=1)
     extra = f" Did you mean '{hint[0]}'?" if hint else ""
+    local = f" A file is given as a path: ./{text}." if Path(text).is_file() else ""
     raise ScenarioError(
-        str(name_or_path),
-        [("", f"no such file or bundled scenario.{extra} Bundled: {', '.join(names)}")],
+        text[:200],
+        [("", f"no bundled scenario of that name.{extra} Bundled: {', '.join(names)}.{local}")],
     )
 
 
@@ -439,7 +470,34 @@ def load(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) 
     raw = read_raw(path)
     for item in overrides:
         apply_override(raw, item, source)
-    return from_dict(raw, source)
+    try:
+        sc = from_dict(raw, source)
+        from .limits import check_memory  # it reads the population's columns
+
+        check_memory(sc, source)
+    except ScenarioError as exc:
+        raise _blame_overrides(exc, overrides) from None
+    return sc
+
+
+def _blame_overrides(exc: ScenarioError, overrides: list[str] | tuple[str, ...]
+                     ) -> ScenarioError:
+    """Problems at a key an override set are the override's, not the file's."""
+    keys = {item.partition("=")[0].strip(): item for item in overrides}
+    problems, blamed = [], 0
+    for key, msg in exc.problems:
+        item = next((item for k, item in keys.items()
+                     if key == k or key.startswith(k + ".")), None)
+        blamed += item is not None
+        problems.append((f"{key} (--set {_clip(item)})" if item else key, msg))
+    if not blamed:
+        return exc
+    source = "--set" if blamed == len(problems) else f"{exc.source} with --set"
+    return ScenarioError(source, problems, exc.headline)
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width] + "..."
 
 
 def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -447,18 +505,30 @@ def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     or a bundled name), recursively."""
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(source, [("", f"the file is {size:,} bytes; a scenario file "
+                                              f"is at most {MAX_FILE_BYTES:,}")])
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, [("", f"malformed TOML: {exc}")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, [("", f"cannot read the file: {exc}")]) from None
+    except RecursionError:
+        raise ScenarioError(source, [("", f"nested deeper than {MAX_DEPTH} levels")]) from None
+    check_depth(raw, source)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
     if not isinstance(parent, str):
         raise ScenarioError(source, [("extends", "must be a scenario name or a file path")])
+    if not isinstance(raw.get("sources", {}), dict):
+        raise ScenarioError(source, [("sources", "must be a table of key = \"source\"")])
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(source, [("extends", f"a chain of more than {MAX_EXTENDS} files "
+                                                 "extending one another")])
     relative = path.parent / parent
-    parent_path = relative if relative.is_file() else resolve_path(parent)
+    parent_path = resolve_path(relative if is_path(parent) else parent)
     if parent_path.resolve() in seen:
         raise ScenarioError(source, [("extends", f"'{parent}' extends this file again (a cycle)")])
     base = read_raw(parent_path, (*seen, path.resolve()))
@@ -466,6 +536,22 @@ def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     merged = merge(base, raw)
     merged["sources"] = base.get("sources", {}) | _uncited(raw, path) | raw.get("sources", {})
     return merged
+
+
+MAX_DEPTH, MAX_EXTENDS = 16, 16  # a scenario's tables are nested 4 deep, chains are short
+MAX_FILE_BYTES, MAX_OVERRIDE = 1_000_000, 10_000
+
+
+def check_depth(value: Any, source: str, key: str = "") -> None:
+    """Refuse values nested deeper than any scenario needs, before they reach the schema."""
+    stack = [(value, key, 0)]
+    while stack:
+        node, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ScenarioError(source, [(where, f"nested deeper than {MAX_DEPTH} levels")])
+        items = node.items() if isinstance(node, dict) else enumerate(
+            node) if isinstance(node, list) else ()
+        stack += [(v, f"{where}.{k}" if where else str(k), depth + 1) for k, v in items]
 
 
 UNCITED = "uncited"
@@ -536,17 +622,30 @@ def apply_override(raw: dict[str, Any], item: str, source: str) -> None:
     key, sep, text = item.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise ScenarioError(source, [("--set", f"'{item}' is not of the form dotted.key=value")])
+        raise ScenarioError("--set", [(_clip(item), "not of the form dotted.key=value")])
+    if len(item) > MAX_OVERRIDE:
+        raise ScenarioError("--set", [(_clip(key), f"an override is at most {MAX_OVERRIDE:,} "
+                                                   "characters")])
     try:
         value = tomllib.loads(f"v = {text.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         value = text.strip()  # a bare word is taken as a string
+    except RecursionError:
+        raise ScenarioError("--set", [(_clip(key), f"nested deeper than {MAX_DEPTH} levels")]
+                            ) from None
+    check_depth(value, "--set", key)
     node = raw
     parts = key.split(".")
+    if len(parts) > MAX_DEPTH:
+        raise ScenarioError("--set", [(_clip(key), f"nested deeper than {MAX_DEPTH} levels")])
+    if len(parts) > 2 and parts[0] in ("sites", "routes") and isinstance(raw.get(parts[0]), dict) \
+            and parts[1] not in raw[parts[0]]:
+        kind = parts[0][:-1]
+        raise ScenarioError("--set", [(_clip(key), unknown(kind, parts[1], raw[parts[0]]))])
     for part in parts[:-1]:
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            raise ScenarioError(source, [(key, f"--set: '{part}' holds a value, not a table")])
+            raise ScenarioError("--set", [(_clip(key), f"'{part}' holds a value, not a table")])
         node = child
     node[parts[-1]] = value
 
@@ -630,3 +729,82 @@ def _tag(model: Any) -> str | None:
     if isinstance(model, type) and issubclass(model, BaseModel) and "type" in model.model_fields:
         return typing.get_args(model.model_fields["type"].annotation)[0]
     return None
+
+
+# ---------------------------------------------------------------- calibration (priors only)
+
+# the observed tables a target may name (data/observed/, channelsim.analysis.observed)
+OBSERVED_SERIES = ("small_boat_arrivals_monthly", "small_boat_arrivals_yearly",
+                   "small_boats_yearly", "people_per_boat", "french_preventions",
+                   "juxtaposed_detections", "camp_counts", "prices", "deaths")
+Series = Literal[OBSERVED_SERIES]
+
+
+class Prior(Model):
+    """A parameter's prior: uniform or log-uniform between `low` and `high`, or normal with
+    `mean` and `sd`, optionally truncated to `low`/`high`."""
+
+    distribution: Literal["uniform", "log-uniform", "normal"]
+    low: float | None = None
+    high: float | None = None
+    mean: float | None = None
+    sd: Annotated[float, Field(gt=0.0)] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Prior:
+        if self.distribution == "normal":
+            if self.mean is None or self.sd is None:
+                raise ValueError("a normal prior needs mean and sd")
+        else:
+            if self.low is None or self.high is None:
+                raise ValueError(f"a {self.distribution} prior needs low and high")
+            if self.mean is not None or self.sd is not None:
+                raise ValueError(f"a {self.distribution} prior takes low and high, not mean/sd")
+        if self.distribution == "log-uniform" and self.low is not None and self.low <= 0:
+            raise ValueError(f"a log-uniform prior needs low > 0 (got {self.low})")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class LatentInflow(Model):
+    """People reaching the coast per year as a latent process fitted with the rest: the first
+    year's level, then a log random walk whose yearly steps are `step` x a standard normal,
+    times the scenario's month-of-year seasonality. It replaces `arrivals.per_year`."""
+
+    first_level: Prior  # people reaching the coast in the scenario's first year
+    step: Prior  # sd of the yearly change in log inflow
+    # a yearly level above this is clipped to it: an unbounded walk can ask for millions of
+    # people, and a run's cost grows with the people it simulates
+    max_level: Annotated[float, Field(gt=0.0)] | None = None
+
+
+class Target(Model):
+    series: Series
+    years: Annotated[list[int], Field(min_length=1)]
+    weight: Annotated[float, Field(gt=0.0)] = 1.0
+    # log_rmse: root mean square of log(1 + sim) - log(1 + obs); ard: mean |sim - obs| / obs
+    distance: Literal["log_rmse", "ard"] = "log_rmse"
+
+
+class Calibration(Model):
+    """What `channelsim calibrate` fits: parameters by scenario key path with their priors,
+    the latent inflow, the observed series to match, and the years never fitted."""
+
+    parameters: dict[str, Prior] = {}
+    inflow: LatentInflow | None = None
+    targets: Annotated[list[Target], Field(min_length=1)]
+    heldout_years: list[int] = []
+
+    @model_validator(mode="after")
+    def _heldout_apart(self) -> Calibration:
+        for i, target in enumerate(self.targets):
+            shared = sorted(set(target.years) & set(self.heldout_years))
+            if shared:
+                raise ValueError(f"targets.{i}.years: {shared} are held out (heldout_years)")
+        if not self.parameters and self.inflow is None:
+            raise ValueError("parameters: nothing to fit (no parameters and no inflow)")
+        return self
+
+
+Scenario.model_rebuild()

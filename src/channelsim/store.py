@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import __version__
+from . import __version__, jsontext
 from .results import Results
 from .scenario import Scenario
 
@@ -92,6 +92,10 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the results store ({reason})") from None
         try:
             self._prepare()
+        except duckdb.Error as exc:  # e.g. a store in a folder made read-only
+            self.con.close()
+            reason = str(exc).splitlines()[0]
+            raise StoreError(f"{self.path}: cannot write the results store ({reason})") from None
         except BaseException:
             self.con.close()
             raise
@@ -235,7 +239,7 @@ class Store:
             _write_whole(folder / f"{name}.parquet",
                          lambda path, t=table: pq.write_table(t, path, compression="zstd"))
         meta = {"written": datetime.now(UTC).isoformat(timespec="seconds")}
-        text = json.dumps(summary | meta, indent=2) + "\n"
+        text = jsontext.dumps(summary | meta, indent=2) + "\n"
         _write_whole(folder / "summary.json", lambda path: Path(path).write_text(text))
 
 

@@ -66,9 +66,14 @@ class Task:
     seed: int
     debug: bool = False
 
+    def run(self) -> Record:
+        return Record.of(run(scenario.from_dict(self.scenario), seed=self.seed, debug=self.debug))
 
-def run_task(task: Task) -> Record:
-    return Record.of(run(scenario.from_dict(task.scenario), seed=task.seed, debug=task.debug))
+
+def run_task(task: Any) -> Any:
+    """Any task with a `run()` (a scenario run, a calibration's particle) is a pure function of
+    its fields, so every backend gives the same result."""
+    return task.run()
 
 
 class Serial:

@@ -25,7 +25,9 @@ def plan(store: Store, scenarios: list[Scenario], seeds: Iterable[int]
          ) -> tuple[list[Key], list[Pair]]:
     """Every key of the experiment (in order, each once) and the pairs still to run.
     A scenario given twice (as in a comparison of a scenario with itself) is run once."""
-    pairs = {(sc.digest(), seed): (sc, seed) for sc in scenarios for seed in seeds}
+    digests = [sc.digest() for sc in scenarios]  # once each: a digest hashes the whole file
+    pairs = {(h, seed): (sc, seed) for sc, h in zip(scenarios, digests, strict=True)
+             for seed in seeds}
     store.add_scenarios(scenarios)
     done = store.finished(pairs)
     return list(pairs), [pair for key, pair in pairs.items() if key not in done]

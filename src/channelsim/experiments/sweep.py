@@ -19,6 +19,7 @@ import numpy as np
 from ..scenario import ScenarioError
 
 DESIGNS = ("grid", "lhs")
+MAX_POINTS = 10_000  # each point is a scenario loaded, planned and run
 EXAMPLE = "e.g. sites.calais.officers=200:2000:10"
 
 
@@ -54,8 +55,8 @@ def parse_param(text: str) -> Param:
             steps = int(parts[2])
         except ValueError:
             raise bad("STEPS must be a whole number") from None
-        if steps < 2:
-            raise bad("STEPS must be at least 2")
+        if not 2 <= steps <= MAX_POINTS:
+            raise bad(f"STEPS must be from 2 to {MAX_POINTS:,}")
     return Param(key, low, high, steps, isinstance(low, int) and isinstance(high, int))
 
 
@@ -73,6 +74,7 @@ def design(params: list[Param], kind: str, points: int | None = None, seed: int 
         missing = [p.key for p in params if p.steps is None]
         if missing:
             raise ScenarioError("--param", [(k, f"a grid needs STEPS; {EXAMPLE}") for k in missing])
+        _within(math.prod(p.steps for p in params), "--param", "a grid of")
         axes = [_values(p, np.linspace(p.low, p.high, p.steps)) for p in params]
         return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*axes)]
     if kind != "lhs":
@@ -83,12 +85,19 @@ def design(params: list[Param], kind: str, points: int | None = None, seed: int 
             raise ScenarioError("--design", [("lhs", "give the number of points with --points, "
                                                      "or STEPS on every --param")])
         points = math.prod(p.steps for p in params)  # the budget of the grid
+    _within(points, "--points", "a Latin hypercube of")
     rng = np.random.default_rng(seed)
     columns = []
     for p in params:
         strata = (rng.permutation(points) + rng.random(points)) / points
         columns.append(_values(p, p.low + strata * (p.high - p.low), unique=False))
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _within(points: int, option: str, what: str) -> None:
+    if points > MAX_POINTS:
+        raise ScenarioError(option, [("", f"{what} {points:,} points; at most {MAX_POINTS:,} "
+                                          "(fewer steps, or --design lhs with --points)")])
 
 
 def overrides(point: dict[str, int | float]) -> list[str]:

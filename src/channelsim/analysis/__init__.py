@@ -1,0 +1,1 @@
+"""Calibration and its uses: observed series, ABC-SMC, posterior draws."""

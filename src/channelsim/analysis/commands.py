@@ -1,0 +1,84 @@
+"""The calibration verbs' work, kept out of cli.py so the command line starts fast: cli.py
+registers them and imports this module only when one is used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from .. import __version__
+from ..store import STORE_FILE
+from . import abc_smc, scenario_fit
+
+POSTERIOR_FILE = "posterior.json"
+
+
+def _commit() -> str:
+    """The source's git commit, so a posterior says what made it ("unknown" if installed)."""
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+                              capture_output=True, text=True, timeout=5,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def calibrate(name: str, particles: int, generations: int, seed: int, out: Path | None,
+              backend: Any, err: Console) -> tuple[dict[str, Any], Path]:
+    """ABC-SMC on the scenario's [calibration]; the posterior goes to OUT/posterior.json and
+    every generation into OUT's results store (running the same command again resumes)."""
+    problem = scenario_fit.problem_for(name)
+    out = out or Path("results") / f"calibrate-{problem.label.split(':')[0]}"
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+
+    def show(p: dict[str, Any]) -> None:
+        err.print(f"generation {p['generation'] + 1}/{generations}: tolerance "
+                  f"{p['epsilon']:.4g}, acceptance {p['acceptance']:.1%}, ESS {p['ess']:.0f}, "
+                  f"{p['simulations']} simulations, about {p['seconds_left']:.0f} s left")
+
+    result = abc_smc.calibrate(problem, particles, generations, seed=seed, backend=backend,
+                               store_path=str(out / STORE_FILE), progress=show)
+    seconds = time.perf_counter() - started
+    sims = int(sum(g.tries.sum() for g in result.generations))
+    draws = result.draws()
+    summary = {
+        "scenario": problem.label,
+        "settings": {"particles": particles, "generations": generations, "seed": seed,
+                     "quantile": 0.5},
+        "made": {"commit": _commit(), "version": __version__,
+                 "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                 "seconds": round(seconds, 1)},
+        "generations": [{"epsilon": g.epsilon if g.epsilon < float("inf") else None,
+                         "acceptance": g.acceptance, "ess": g.ess,
+                         "simulations": int(g.tries.sum()), "seconds": g.seconds}
+                        for g in result.generations],
+        "simulations": sims,
+        "parameters": {n: {"mean": float(m), "sd": float(s)} for n, m, s in
+                       zip(problem.names, result.mean(), result.sd(), strict=True)},
+        "names": list(problem.names),
+        "draws": draws.tolist(),
+        "weights": result.last.weights.tolist(),
+    }
+    (out / POSTERIOR_FILE).write_text(json.dumps(summary, indent=1))
+    return summary, out
+
+
+def print_calibration(summary: dict[str, Any], console: Console) -> None:
+    from rich.table import Table
+
+    last = summary["generations"][-1]
+    eps = "none" if last["epsilon"] is None else f"{last['epsilon']:.4g}"
+    console.print(f"{summary['scenario']}: {len(summary['generations'])} generations, "
+                  f"tolerance {eps}, ESS {last['ess']:.0f}, {summary['simulations']} "
+                  f"simulations in {summary['made']['seconds']} s")
+    table = Table("parameter", "posterior mean", "sd")
+    for name, p in summary["parameters"].items():
+        table.add_row(name, f"{p['mean']:.4g}", f"{p['sd']:.3g}")
+    console.print(table)

@@ -1,0 +1,116 @@
+"""The explorer's HTTP side: a JSON API and a static page, plotly.js served from the
+installed plotly package so the page works offline. Bad input answers 4xx with a message the
+page shows; no traceback reaches a user."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..scenario import ScenarioError
+from . import levers
+from .explore import MAX_REPS, Explorer
+
+MAX_BODY = 64 * 1024  # a question is a few levers; anything larger is refused unread
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scenario: str = Field(max_length=80)
+    levers: dict[str, Any] = Field(default_factory=dict, max_length=64)
+    reps: int = Field(default=3, ge=1, le=MAX_REPS)
+    seed: int = Field(default=0, ge=0, le=2**62)
+
+
+@cache
+def _plotly_js() -> str:
+    import plotly.offline
+
+    return plotly.offline.get_plotlyjs()
+
+
+def create_app(results: Path, scenarios: Path | None = None) -> FastAPI:
+    """The app over a results folder (its cache) and the bundled scenarios (or a folder of
+    them, for tests)."""
+    explorer = Explorer(results, scenarios)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        explorer.close()
+
+    app = FastAPI(title="channelsim explorer", docs_url=None, redoc_url=None,
+                  openapi_url=None, lifespan=lifespan)
+    app.state.explorer = explorer
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        size = request.headers.get("content-length")
+        if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
+            return _error(413, f"the request is over {MAX_BODY // 1024} KiB")
+        return await call_next(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        parts = [f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}"
+                 for e in exc.errors()]
+        return _error(422, "; ".join(parts) or "malformed request")
+
+    @app.exception_handler(levers.LeverError)
+    async def bad_lever(request: Request, exc: levers.LeverError):
+        return _error(400, str(exc))
+
+    @app.exception_handler(ScenarioError)
+    async def bad_scenario(request: Request, exc: ScenarioError):
+        return _error(400, exc.render())
+
+    @app.exception_handler(Exception)
+    async def failed(request: Request, exc: Exception):
+        return _error(500, f"the server failed on this question ({type(exc).__name__})")
+
+    @app.get("/", response_class=HTMLResponse)
+    def page() -> str:
+        return (resources.files("channelsim.app") / "static" / "index.html").read_text(
+            encoding="utf-8")
+
+    @app.get("/plotly.js")
+    def plotly_js() -> Response:
+        return Response(_plotly_js(), media_type="application/javascript",
+                        headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/api/scenarios")
+    def scenarios_list() -> dict[str, Any]:
+        out = []
+        for name in explorer.names():
+            sc = explorer.load(name)
+            out.append({"name": name, "description": sc.description,
+                        "start": str(sc.start), "end": str(sc.end), "sites": list(sc.sites)})
+        return {"scenarios": out, "max_reps": MAX_REPS}
+
+    @app.get("/api/levers/{name}")
+    def lever_list(name: str) -> dict[str, Any]:
+        return {"scenario": name, "levers": levers.catalogue(explorer.load(name))}
+
+    @app.post("/api/compare")
+    def compare(q: Question) -> dict[str, Any]:
+        return explorer.ask(q.scenario, q.levers, q.reps, q.seed)
+
+    return app
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def serve(results: Path, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(create_app(results), host=host, port=port, log_level="warning")

@@ -1,0 +1,110 @@
+"""ABC-SMC against a posterior known in closed form, the same on every backend, and the same
+after a kill and a resume as without."""
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pytest
+
+from channelsim.analysis import abc_smc, toys
+from channelsim.experiments.backends import Dask, Processes, Serial
+from channelsim.scenario import Prior
+
+PRIOR = Prior(distribution="normal", mean=0.0, sd=1.0)
+TOY = toys.NormalMean(observed_mean=1.3, n=20, sigma=1.0)
+
+
+def problem(model=TOY):
+    return abc_smc.Problem(("mu",), (PRIOR,), model, "normal mean")
+
+
+def test_posterior_mean_and_sd_match_the_conjugate_answer():
+    result = abc_smc.calibrate(problem(), particles=1000, generations=8, seed=3)
+    exact_mean, exact_sd = TOY.posterior(PRIOR.mean, PRIOR.sd)
+    ess, eps = result.last.ess, result.last.epsilon
+    # accepting |simulated mean - observed| <= eps adds about a uniform(-eps, eps) error to
+    # the data, so the ABC posterior's variance is the exact one plus (c eps)^2 / 3, with c
+    # the posterior mean's slope in the data; the mean is unbiased (the error is symmetric)
+    c = (TOY.n / TOY.sigma**2) * exact_sd**2
+    expected_sd = np.sqrt(exact_sd**2 + (c * eps) ** 2 / 3)
+    assert c * eps / np.sqrt(3) < 0.3 * exact_sd  # the tolerance is small enough to matter
+    assert ess > 500
+    # Monte Carlo error of a weighted mean and sd from ess effective draws, at 4 sigma
+    assert abs(result.mean()[0] - exact_mean) < 4 * expected_sd / np.sqrt(ess)
+    assert abs(result.sd()[0] - expected_sd) < 4 * expected_sd / np.sqrt(2 * ess)
+    # and the tolerance shrank every generation
+    eps_seq = [g.epsilon for g in result.generations]
+    assert all(a > b for a, b in zip(eps_seq, eps_seq[1:], strict=False))
+
+
+def test_log_uniform_and_uniform_priors_keep_particles_inside_their_bounds():
+    priors = (Prior(distribution="log-uniform", low=0.1, high=10.0),
+              Prior(distribution="uniform", low=-1.0, high=1.0))
+    pb = abc_smc.Problem(("a", "b"), priors, toys.NormalMean(1.0, 10, 1.0))
+    draws = abc_smc.calibrate(pb, particles=200, generations=3, seed=0).draws()
+    assert (draws[:, 0] >= 0.1).all() and (draws[:, 0] <= 10).all()
+    assert (np.abs(draws[:, 1]) <= 1).all()
+
+
+def _same(a, b):
+    assert len(a.generations) == len(b.generations)
+    for x, y in zip(a.generations, b.generations, strict=True):
+        assert x.epsilon == y.epsilon
+        np.testing.assert_array_equal(x.thetas, y.thetas)
+        np.testing.assert_array_equal(x.weights, y.weights)
+        np.testing.assert_array_equal(x.tries, y.tries)
+
+
+@pytest.mark.parametrize("backend", [lambda: Processes(2), lambda: Dask(2)],
+                         ids=["processes", "dask-local"])
+def test_identical_particles_on_every_backend(backend):
+    serial = abc_smc.calibrate(problem(), particles=40, generations=3, seed=7, backend=Serial())
+    other = abc_smc.calibrate(problem(), particles=40, generations=3, seed=7, backend=backend())
+    _same(serial, other)
+
+
+@dataclass(frozen=True)
+class Killed:
+    """The toy model, killed (Ctrl-C) at its `at`-th simulation in this process."""
+
+    at: int
+    calls: list
+
+    def __call__(self, theta, rng):
+        self.calls.append(1)
+        if len(self.calls) == self.at:
+            raise KeyboardInterrupt
+        return TOY(theta, rng)
+
+
+def test_a_killed_calibration_resumes_to_the_uninterrupted_result(tmp_path):
+    whole = abc_smc.calibrate(problem(), particles=50, generations=4, seed=5,
+                              store_path=str(tmp_path / "whole.duckdb"))
+    store = str(tmp_path / "killed.duckdb")
+    # the label keeps the store key of the plain toy, so the resume finds the killed run
+    killed = abc_smc.Problem(("mu",), (PRIOR,), Killed(at=200, calls=[]), "normal mean")
+    with pytest.raises(KeyboardInterrupt):
+        abc_smc.calibrate(killed, particles=50, generations=4, seed=5, store_path=store)
+    with duckdb.connect(store) as con:
+        kept = con.execute("SELECT generation, count(*) FROM abc_particles GROUP BY 1 "
+                           "ORDER BY 1").fetchall()
+    assert 1 <= len(kept) < 4 and all(n == 50 for _, n in kept)  # whole generations only
+    seen = []
+    resumed = abc_smc.calibrate(problem(), particles=50, generations=4, seed=5,
+                                store_path=store, progress=seen.append)
+    assert [p["generation"] for p in seen] == list(range(len(kept), 4))
+    _same(whole, resumed)
+
+
+def test_progress_reports_generation_tolerance_acceptance_ess_and_time_left():
+    seen = []
+    abc_smc.calibrate(problem(), particles=30, generations=2, seed=1, progress=seen.append)
+    assert [p["generation"] for p in seen] == [0, 1]
+    assert set(seen[1]) >= {"epsilon", "acceptance", "ess", "seconds_left"}
+    assert 0 < seen[1]["acceptance"] <= 1 and 1 <= seen[1]["ess"] <= 30
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="particles >= 2"):
+        abc_smc.calibrate(problem(), particles=1, generations=2)

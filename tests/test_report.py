@@ -1,0 +1,153 @@
+"""`channelsim report` on a run, a comparison and a sweep of a small scenario: the figures
+are there by title, the map names the sites, nothing outside the file is referenced, and the
+PNGs are written."""
+
+import re
+
+import pytest
+
+from channelsim import cli
+
+pytest.importorskip("plotly")
+
+SCENARIO = """
+name = "pair"
+start = 2020-01-01
+end = 2020-02-29
+[arrivals]
+per_year = { 2020 = 3000 }
+[sites.calais]
+name = "Calais"
+lat = 50.95
+lon = 1.86
+officers = 100
+arrival_share = 0.7
+initial_people = 300
+[sites.dunkirk]
+name = "Dunkirk"
+lat = 51.0
+lon = 2.3
+officers = 50
+arrival_share = 0.3
+[routes.calais_ferry]
+site = "calais"
+mode = "lorry_ferry"
+opportunities = 20
+interception = { base = 0.5, officers = 1.0 }
+[routes.calais_boat]
+site = "calais"
+mode = "small_boat"
+opportunities = 1
+people_per_opportunity = 30
+sea_viable = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+[routes.dunkirk_ferry]
+site = "dunkirk"
+mode = "lorry_ferry"
+opportunities = 10
+interception = { base = 0.5, officers = 1.0 }
+"""
+
+SERIES = ["People present by site (daily)", "Crossings by route (monthly)",
+          "Crossings by mode (monthly)", "Attempts by site (monthly)",
+          "Interceptions by site (monthly)"]
+
+
+@pytest.fixture(scope="module")
+def experiments(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    path = root / "pair.toml"
+    path.write_text(SCENARIO)
+    common = ["--workers", "1", "--json"]
+    assert cli.main(["run", str(path), "--reps", "3", "--out", str(root / "run"), *common]) == 0
+    assert cli.main(["compare", str(path), str(path), "--set-b", "sites.calais.officers=600",
+                     "--reps", "3", "--out", str(root / "cmp"), *common]) == 0
+    assert cli.main(["sweep", str(path), "--param", "sites.calais.officers=50:600:3",
+                     "--reps", "2", "--out", str(root / "sweep"), *common]) == 0
+    return root
+
+
+def _report(folder, tmp_path, *more):
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(folder), "-o", str(out), *more]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def _outside_references(page: str) -> list[str]:
+    """http(s) references in the page once plotly.js (embedded verbatim) is taken out, and
+    any tag that would load a script, style or font from elsewhere."""
+    import plotly.offline
+
+    js = plotly.offline.get_plotlyjs()
+    assert page.count(js) == 1, "plotly.js is embedded once, as installed"
+    rest = page.replace(js, "")
+    found = re.findall(r"https?://\S{0,60}", rest)
+    found += re.findall(r"<script[^>]*\bsrc=|<link\b|@import|url\(", rest)
+    return found
+
+
+def test_report_of_replicates(experiments, tmp_path):
+    page = _report(experiments / "run", tmp_path)
+    for title in ["Scorecard", "Scorecard by site", *SERIES,
+                  "Map: people present and crossings, 2020-01-01 to 2020-02-29 (pair)",
+                  "Parameters of pair and their sources", "Reproduce"]:
+        assert title in page
+    assert "chance only: 3 replicates on seeds 0-2" in page
+    assert '"Calais"' in page and '"Dunkirk"' in page  # the map's sites, as drawn
+    assert "calais_boat:" in page  # a route on the map, with its crossings
+    assert _outside_references(page) == []
+
+
+def test_report_of_a_comparison_has_forest_and_displacement(experiments, tmp_path):
+    page = _report(experiments / "cmp" / "results.duckdb", tmp_path)
+    for title in ["Scorecard: B against A", "Paired effects of B against A (% of A)",
+                  "Displacement between sites: effect on attempts",
+                  "Displacement between sites: effect on crossings", *SERIES,
+                  "(A: pair)", "(B: pair)", "What B: pair changes"]:
+        assert title in page
+    assert "sites.calais.officers" in page and "paired 90% CI over 3 common seeds" in page
+    assert _outside_references(page) == []
+
+
+def test_report_of_a_sweep_has_response_curves(experiments, tmp_path):
+    page = _report(experiments / "sweep", tmp_path)
+    for title in ["Sweep points", "Response: crossings against sites.calais.officers",
+                  "Response: deaths against sites.calais.officers", "Reproduce"]:
+        assert title in page
+    assert "Map: people present" not in page
+    assert _outside_references(page) == []
+
+
+def test_pngs_are_written(experiments, tmp_path):
+    _report(experiments / "cmp", tmp_path, "--png", str(tmp_path / "png"))
+    pngs = sorted((tmp_path / "png").glob("*.png"))
+    names = [p.name for p in pngs]
+    assert any("paired-effects" in n for n in names) and any("map" in n for n in names)
+    assert len(pngs) >= 10
+    for p in pngs:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 5000
+
+
+def test_observed_series_overlaid_where_they_exist():
+    import pandas as pd
+
+    from channelsim.report import observed
+
+    boats = observed.small_boats(pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31"))
+    assert boats is not None and len(boats.dates) == 12 and sum(boats.values) > 8000
+    assert observed.present("calais", pd.Timestamp("2014-01-01"),
+                            pd.Timestamp("2016-12-31")) is not None
+    assert observed.present("nowhere", pd.Timestamp("2014-01-01"),
+                            pd.Timestamp("2016-12-31")) is None
+
+
+def test_bad_results_exit_2(tmp_path, capsys, experiments):
+    assert cli.main(["report", str(tmp_path / "missing")]) == 2
+    assert "no such experiment folder" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["report", str(tmp_path / "empty")]) == 2
+    assert "missing results.duckdb" in capsys.readouterr().err
+    assert cli.main(["report", str(experiments / "run"), "-o", str(tmp_path / "r.html"),
+                     "--period", "2030-01-01:2030-02-01"]) == 2
+    assert "within the run" in capsys.readouterr().err
+    assert cli.main(["report", str(experiments / "run"), "-o", str(tmp_path)]) == 2
+    assert "cannot write the report" in capsys.readouterr().err

@@ -1,0 +1,107 @@
+"""A scenario's [calibration] as an ABC problem: what it fits, how a draw enters the scenario,
+and how runs are scored against the observed series."""
+
+import numpy as np
+import pytest
+
+from channelsim import scenario
+from channelsim.analysis import scenario_fit
+from channelsim.analysis.scenario_fit import Row
+
+
+def test_the_history_fits_inflow_steps_and_its_parameters():
+    pb = scenario_fit.problem_for("channel-history")
+    assert pb.names[:3] == ("inflow.first_level", "inflow.step", "inflow.z.2015")
+    assert pb.names[12] == "inflow.z.2025" and "routes.calais_boat.death" in pb.names
+    series = [t[0] for t in pb.model.targets]
+    assert series[0] == "small_boat_arrivals_monthly"
+    assert len(pb.model.targets[0][3]) == 60  # months of 2018-2022; 2023 held out
+
+
+def test_a_draw_sets_the_inflow_walk_and_the_parameters():
+    pb = scenario_fit.problem_for("channel-history")
+    theta = np.zeros(len(pb.names))
+    values = {"inflow.first_level": 1000.0, "inflow.step": 0.5, "inflow.z.2015": 1.0,
+              "inflow.z.2016": -2.0, "behaviour.attempt_probability": 0.2,
+              "exits.base_hazard": 0.001, "routes.calais_ferry.interception.base": 1.0,
+              "routes.calais_boat.interception.base": 0.4, "routes.calais_boat.death": 1e-4,
+              "relocation.rate": 0.01}
+    for k, v in values.items():
+        theta[pb.names.index(k)] = v
+    sc = pb.model.scenario_at(theta)
+    per_year = sc.arrivals.per_year
+    assert per_year[2014] == pytest.approx(1000.0)
+    assert per_year[2015] == pytest.approx(1000.0 * np.exp(0.5))
+    assert per_year[2016] == pytest.approx(1000.0 * np.exp(-0.5))
+    assert per_year[2025] == pytest.approx(per_year[2016])  # later steps are 0
+    assert sc.routes["calais_boat"].interception.base == 0.4
+    assert sc.routes["calais_boat"].interception.officers == 0.15  # the rest untouched
+    assert sc.behaviour.attempt_probability == 0.2
+    theta[pb.names.index("inflow.z.2015")] = 40.0  # a walk far above the cap
+    assert scenario_fit.problem_for("channel-history").model.max_level == 200_000
+    assert max(pb.model.scenario_at(theta).arrivals.per_year.values()) == 200_000
+
+
+def _child(tmp_path, text):
+    path = tmp_path / "c.toml"
+    path.write_text('extends = "channel-history"\nname = "c"\n' + text)
+    return path
+
+
+def test_a_parameter_must_name_one_number(tmp_path):
+    path = _child(tmp_path, '[calibration.parameters]\n"sites.calais.officers" = '
+                            '{ distribution = "uniform", low = 1.0, high = 2.0 }\n')
+    with pytest.raises(scenario.ScenarioError) as err:
+        scenario_fit.problem_for(path)
+    assert err.value.problems[0][0] == "calibration.parameters.sites.calais.officers"
+    assert "not a table or a dated schedule" in err.value.problems[0][1]
+
+
+def test_a_series_not_simulated_is_refused_by_name(tmp_path):
+    path = _child(tmp_path, '[[calibration.targets]]\nseries = "prices"\nyears = [2020]\n')
+    with pytest.raises(scenario.ScenarioError, match="'prices' is not simulated yet; allowed"):
+        scenario_fit.problem_for(path)
+
+
+def test_distance_is_zero_on_the_data_and_grows_away_from_it():
+    rows = [Row(0, 30, "", "small_boat", 100.0, np.nan, np.nan),
+            Row(31, 60, "", "small_boat", 200.0, np.nan, np.nan)]
+    assert scenario_fit.distance(np.array([100.0, 200.0]), rows, "log_rmse") == 0.0
+    assert scenario_fit.distance(np.array([150.0, 300.0]), rows, "ard") == pytest.approx(0.5)
+    far = scenario_fit.distance(np.array([1000.0, 2000.0]), rows, "log_rmse")
+    near = scenario_fit.distance(np.array([120.0, 240.0]), rows, "log_rmse")
+    assert far > near > 0
+
+
+def test_a_bound_counts_only_outside_it():
+    rows = [Row(0, 0, "calais", "", np.nan, 100.0, 300.0), Row(0, 0, "calais", "", np.nan,
+                                                              50.0, np.nan)]
+    assert scenario_fit.distance(np.array([200.0, 1e6]), rows, "log_rmse") == 0.0
+    assert scenario_fit.distance(np.array([600.0, 1e6]), rows, "ard") == pytest.approx(0.5)
+
+
+def test_a_run_is_scored_on_its_own_series():
+    """Observations made from a run are matched exactly by that run."""
+    pb = scenario_fit.problem_for("channel-history")
+    from channelsim.engine import run
+
+    theta = np.zeros(len(pb.names))
+    base = {"inflow.first_level": 2000.0, "inflow.step": 0.3, "behaviour.attempt_probability":
+            0.3, "exits.base_hazard": 0.001, "routes.calais_ferry.interception.base": 1.6,
+            "routes.calais_boat.interception.base": 0.3, "routes.calais_boat.death": 2e-4,
+            "relocation.rate": 0.005}
+    for k, v in base.items():
+        theta[pb.names.index(k)] = v
+    res = run(pb.model.scenario_at(theta), seed=0)
+    for series, kind, _, rows in pb.model.targets:
+        sim = scenario_fit.simulated(res, series, list(rows))
+        assert (sim >= 0).all()
+        made = [Row(r.first, r.last, r.site, r.mode, s, np.nan, np.nan)
+                for r, s in zip(rows, sim, strict=True)]
+        assert scenario_fit.distance(sim, made, kind) == 0.0
+    boats = scenario_fit.simulated(res, "small_boat_arrivals_monthly",
+                                   list(pb.model.targets[0][3]))
+    boat_routes = [i for i, r in enumerate(res.route_ids) if r.endswith("_boat")]
+    years = res.dates.astype("datetime64[Y]").astype(int) + 1970
+    in_fit = (years >= 2018) & (years <= 2022)
+    assert boats.sum() == res.route["crossings"][in_fit][:, boat_routes].sum()

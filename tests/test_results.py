@@ -4,6 +4,8 @@ import json
 
 import duckdb
 import numpy as np
+import pandas as pd
+import pytest
 
 import channelsim
 from channelsim import scenario, store
@@ -68,3 +70,47 @@ def test_an_interrupted_write_leaves_the_old_results(tmp_path, monkeypatch):
         pass
     assert json.loads((out / "summary.json").read_text())["first"] is True
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left
+
+
+def test_nested_figures_sum_to_their_totals():
+    """Bookkeeping, not behaviour: every breakdown by year, mode and site adds up to the
+    total it breaks down, and days to cross and days at capacity come from the run's records."""
+    res = channelsim.run(scenario.from_dict(tiny(end="2021-01-31")), seed=2)
+    s = res.summary()
+    card = s["scorecard"]
+    for by_year, flat in (("crossings_by_mode_by_year", "crossings_by_mode"),
+                          ("crossings_by_site_by_year", "crossings_by_site")):
+        assert list(s[by_year]) == list(s[flat])
+        assert {k: sum(v.values()) for k, v in s[by_year].items()} == s[flat]
+        for year, total in s["crossings_by_year"].items():
+            assert sum(v[year] for v in s[by_year].values()) == total
+    assert list(s["crossings_by_year"]) == ["2020", "2021"]
+    sites = s["scorecard_by_site"]
+    for key in ("crossings", "attempts", "interceptions", "deaths", "injuries", "detentions",
+                "transfers", "exits", "turned_back", "relocations", "public_order_incidents",
+                "clearances", "bused", "road_incidents", "found_on_arrival"):
+        assert sum(v[key] for v in sites.values()) == card[key], key
+    for key in ("public_cost", "public_cost_france", "public_cost_uk"):
+        assert np.isclose(sum(v[key] for v in sites.values()), card[key])
+    assert {k: v["crossings"] for k, v in sites.items()} == s["crossings_by_site"]
+    assert s["incidents_by_site"] == {k: v["public_order_incidents"] for k, v in sites.items()}
+    people = res.people_table().to_pandas()
+    waits = people.days_to_cross[people.status == "crossed"]
+    assert s["days_to_cross"] == {"median": float(waits.median()),
+                                  "p90": float(np.percentile(waits, 90))}
+    full = s["share_days_at_capacity_by_route_by_year"]
+    daily = res.daily_routes().to_pandas()
+    daily["year"] = pd.to_datetime(daily.date).dt.year.astype(str)
+    expect = daily.assign(full=daily.turned_back > 0).groupby(["route", "year"]).full.mean()
+    assert {(r, y): v for r, ys in full.items() for y, v in ys.items()} == pytest.approx(
+        expect.to_dict())
+    assert 0 < max(v for ys in full.values() for v in ys.values()) <= 1
+
+
+def test_an_ensemble_gives_nested_figures_intervals():
+    runs = run_ensemble(scenario.from_dict(tiny()), reps=3)
+    s = summarise(runs)
+    by_year = s["crossings_by_site_by_year"]["calais"]["2020"]
+    assert by_year["p05"] <= by_year["mean"] <= by_year["p95"]
+    assert by_year["mean"] == np.mean([r.summary()["crossings_by_site"]["calais"] for r in runs])
+    assert set(s["scorecard_by_site"]["dunkirk"]["attempts"]) == {"mean", "p05", "p95"}

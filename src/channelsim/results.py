@@ -159,16 +159,70 @@ class Results:
 
     def by_site(self, per_route: np.ndarray) -> np.ndarray:
         """Sum a (days, routes) array into (days, sites)."""
-        out = np.zeros((per_route.shape[0], len(self.site_ids)), dtype=per_route.dtype)
-        np.add.at(out.T, self.route_site, per_route.T)
-        return out
+        return _group(per_route, self.route_site, len(self.site_ids))
+
+    def _years(self) -> tuple[list[str], np.ndarray]:
+        """The run's years and where each starts among the days (days are consecutive)."""
+        years = self.dates.astype("datetime64[Y]").astype(int) + 1970
+        first = np.flatnonzero(np.diff(years, prepend=years[0] - 1))
+        return [str(y) for y in years[first]], first
+
+    def _yearly(self, daily: np.ndarray) -> np.ndarray:
+        """Sum a (days, k) array into (years, k)."""
+        return np.add.reduceat(daily, self._years()[1], axis=0)
+
+    def _nested_by_year(self, yearly: np.ndarray, ids: list[str] | tuple[str, ...]
+                        ) -> dict[str, dict[str, int]]:
+        names = self._years()[0]
+        return {k: dict(zip(names, _ints(yearly[:, i]), strict=True)) for i, k in enumerate(ids)}
+
+    def _days_to_cross(self) -> dict[str, float | None]:
+        """Days from arrival at the coast to the crossing, over the people who crossed (those
+        present at the start count from the first day, so their waits are understated)."""
+        p = self.people
+        crossed = p["status"] == Status.CROSSED
+        days = (p["exit_day"][crossed] - p["arrival_day"][crossed]).astype(np.int64)
+        if not len(days):
+            return {"median": None, "p90": None}
+        median, p90 = np.percentile(days, [50, 90])
+        return {"median": float(median), "p90": float(p90)}
+
+    def _share_days_at_capacity(self) -> dict[str, dict[str, float]]:
+        """Per route and year, the share of the year's days in the run on which the route was
+        full: someone who wanted a place was turned back. Attempts record only the turned
+        back, so a day filled exactly, with nobody left over, is not counted as full."""
+        names, first = self._years()
+        full = self._yearly((self.route["turned_back"] > 0).astype(np.int64))
+        days = np.diff(np.append(first, len(self.dates)))
+        return {rid: dict(zip(names, (full[:, i] / days).tolist(), strict=True))
+                for i, rid in enumerate(self.route_ids)}
+
+    def _scorecard_by_site(self, present: np.ndarray) -> dict[str, dict[str, Any]]:
+        """The additive figures of the scorecard, site by site (route figures at the routes'
+        site, movements where they are recorded), so that each sums to its total; `arrived`
+        leaves out those present at the start, who are in the scorecard's `arrivals`."""
+        r, s = self.route, self.site
+        per_route = {k: self.by_site(r[k]).sum(0) for k in
+                     ("crossings", "attempts", "interceptions", "deaths", "injuries",
+                      "turned_back", "found_on_arrival")}
+        per_site = {k: s[v].sum(0) for k, v in (
+            ("arrived", "arrivals"), ("detentions", "detentions"), ("transfers", "transfers"),
+            ("clearances", "clearances"), ("bused", "bused"),
+            ("public_order_incidents", "public_order_incidents"),
+            ("road_incidents", "road_incidents"), ("relocations", "moves_to"))}
+        per_site["exits"] = s["exits"].sum(0) + s["stayed_away"].sum(0)
+        cost = {f"public_cost_{payer}": c.sum(0) for payer, c in self.costs.items()}
+        return {sid: {k: int(v[i]) for k, v in (per_route | per_site).items()}
+                | {"peak_present": int(present[:, i].max(initial=0)),
+                   "public_cost": float(sum(c[i] for c in cost.values()))}
+                | {k: float(v[i]) for k, v in cost.items()}
+                for i, sid in enumerate(self.site_ids)}
 
     # ----------------------------------------------------------------- summary
 
     def summary(self) -> dict[str, Any]:
         """The run's headline figures: totals by route, site and year, and the scorecard."""
         r, s = self.route, self.site
-        years = self.dates.astype("datetime64[Y]").astype(int) + 1970
         crossings = int(r["crossings"].sum())
         attempts = int(r["attempts"].sum())
         p = self.people
@@ -176,9 +230,9 @@ class Results:
         present = s["waiting"]
         grouped = r["grouped_attempts"].sum(axis=0) > 0
         peak_idx = present.argmax(axis=0)
-        by_year = {
-            str(y): int(r["crossings"][years == y].sum()) for y in np.unique(years)
-        }
+        crossings_yearly = self._yearly(r["crossings"])
+        by_year = dict(zip(self._years()[0], _ints(crossings_yearly.sum(1)), strict=True))
+        by_mode_yearly = _group(crossings_yearly, self.route_mode, len(MODES))
         return {
             "scenario": self.scenario_name,
             "scenario_hash": self.scenario_hash,
@@ -240,6 +294,15 @@ class Results:
                                           _ints(self.by_site(r["crossings"]).sum(0)),
                                           strict=True)),
             "crossings_by_year": by_year,
+            "crossings_by_mode_by_year": self._nested_by_year(by_mode_yearly, MODES),
+            "crossings_by_site_by_year": self._nested_by_year(self.by_site(crossings_yearly),
+                                                              self.site_ids),
+            "scorecard_by_site": self._scorecard_by_site(present),
+            "days_to_cross": self._days_to_cross(),
+            "incidents_by_site": dict(zip(self.site_ids,
+                                          _ints(s["public_order_incidents"].sum(0)),
+                                          strict=True)),
+            "share_days_at_capacity_by_route_by_year": self._share_days_at_capacity(),
             "attempts_by_site": dict(zip(self.site_ids,
                                          _ints(self.by_site(r["attempts"]).sum(0)),
                                          strict=True)),
@@ -278,6 +341,13 @@ def public_costs(sim: Sim) -> dict[str, np.ndarray]:
     uk = (w.uk_payment + w.uk_officers * unit.officer_per_day
           + found * unit.uk_found_on_arrival_per_person)
     return {"france": france, "uk": uk}
+
+
+def _group(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """Sum the columns of a (rows, k) array into n groups, column j into groups[j]."""
+    out = np.zeros((values.shape[0], n), dtype=values.dtype)
+    np.add.at(out.T, groups, values.T)
+    return out
 
 
 def _ratio(num: float, den: float) -> float | None:

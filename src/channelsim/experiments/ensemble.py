@@ -60,6 +60,8 @@ def _combine(dicts: list[dict[str, Any]]) -> dict[str, Any]:
             arr = np.asarray(values, dtype=float)
             lo, hi = np.percentile(arr, [5, 95])
             out[key] = {"mean": float(arr.mean()), "p05": float(lo), "p95": float(hi)}
+        elif all(isinstance(v, dict) for v in values):  # site -> year -> count and the like
+            out[key] = _combine(values)
         elif all(isinstance(v, int | float | type(None)) for v in values):
             present = [v for v in values if v is not None]
             out[key] = _combine([{key: v} for v in present])[key] if present else None

@@ -124,6 +124,25 @@ def print_comparison(c: dict[str, Any], console: Console) -> None:
                               "-" if e["variance_reduction"] is None
                               else f"{e['variance_reduction']:.1f}x")
         console.print(table)
+    _print_policy(c.get("policy"), console)
+
+
+def _print_policy(policy: dict[str, Any] | None, console: Console) -> None:
+    """The comparison's two ratios, each with its interval or the reason it has none."""
+    if not policy:
+        return
+    table = Table(title=f"Policy figures (main site {policy['main_site']})",
+                  title_justify="left")
+    for col in ("", "estimate", "90% interval", "ratio of"):
+        table.add_column(col, justify="left" if col in ("", "ratio of") else "right")
+    for key, label, digits in (("cost_per_prevented_crossing", "cost per prevented crossing", 0),
+                               ("displacement_share", "displacement share", 2)):
+        f = policy[key]
+        estimate = "-" if f["estimate"] is None else f"{f['estimate']:,.{digits}f}"
+        interval = (f"[{f['ci90'][0]:,.{digits}f}, {f['ci90'][1]:,.{digits}f}]"
+                    if f["ci90"] else f["reason"] or "-")
+        table.add_row(label, estimate, interval, f["denominator"])
+    console.print(table)
 
 
 def print_sweep(s: dict[str, Any], console: Console) -> None:

@@ -294,8 +294,8 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
             err.print(f"resuming: {len(keys) - len(todo)} of {len(keys)} runs are already "
                       f"finished in {st.path}", highlight=False)
         if todo and not compiled():
-            err.print("first run on this machine: compiling the engine (under a minute, "
-                      "once; later runs start at once)", highlight=False)
+            err.print("first run on this machine: compiling the engine (about 2-3 minutes "
+                      "on 2 cores, once; later runs start at once)", highlight=False)
         try:
             with ctrl_c_deferred(), \
                     _Progress(err, label, len(keys), len(keys) - len(todo)) as progress, \

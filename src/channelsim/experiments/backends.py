@@ -152,7 +152,10 @@ class Processes(_Pool):
         return self.workers
 
     def _submit(self, task: Task) -> futures.Future:
-        return self.pool.submit(run_task, task)
+        # workers are spawned by the first submits: started with SIGINT ignored, a Ctrl-C
+        # while one is still importing cannot end it in a traceback
+        with _children_ignore_sigint():
+            return self.pool.submit(run_task, task)
 
     def _wait(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
         done, rest = futures.wait(pending, timeout=POLL_SECONDS,

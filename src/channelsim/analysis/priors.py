@@ -8,10 +8,6 @@ import numpy as np
 from ..scenario import Prior
 
 
-def to_internal(prior: Prior, value: np.ndarray) -> np.ndarray:
-    return np.log(value) if prior.distribution == "log-uniform" else np.asarray(value, float)
-
-
 def to_external(prior: Prior, x: np.ndarray) -> np.ndarray:
     return np.exp(x) if prior.distribution == "log-uniform" else np.asarray(x, float)
 

@@ -26,9 +26,12 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 # Debian's chromium for the browser test (Playwright cannot download its own browser here)
+# (as root, or through sudo); .ci/run calls it before the tests, which then fail without it
 browser:
-	command -v chromium >/dev/null || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	command -v chromium >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	command -v chromium >/dev/null
 
 clean:
 	rm -rf $(VENV) results build src/*.egg-info

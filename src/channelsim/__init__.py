@@ -1,15 +1,22 @@
-"""channelsim: an agent-based simulator of irregular migration across the English Channel."""
+"""channelsim: an agent-based simulator of irregular migration across the English Channel.
+
+The names below load on first use, so that `import channelsim` (and the command line's help,
+`validate` and `scenarios`) does not wait for numba and the compiled kernels.
+"""
+
+from importlib import import_module
 
 __version__ = "0.2.0"
 
-from .compiled import use_cache_for_these_sources  # noqa: E402
-
-use_cache_for_these_sources()  # before any kernel is defined
-
-
-from .engine import Sim, run  # noqa: E402
-from .experiments.paired import compare_scenarios as compare  # noqa: E402
-from .results import Results  # noqa: E402
-from .scenario import Scenario, ScenarioError, load  # noqa: E402
+_LAZY = {"Sim": "engine", "run": "engine", "Results": "results", "Scenario": "scenario",
+         "ScenarioError": "scenario", "load": "scenario"}
 
 __all__ = ["Results", "Scenario", "ScenarioError", "Sim", "__version__", "compare", "load", "run"]
+
+
+def __getattr__(name: str):
+    if name == "compare":
+        return import_module(".experiments.paired", __name__).compare_scenarios
+    if name not in _LAZY:
+        raise AttributeError(f"module 'channelsim' has no attribute {name!r}")
+    return getattr(import_module(f".{_LAZY[name]}", __name__), name)

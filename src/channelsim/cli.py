@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -30,12 +30,13 @@ from rich.text import Text
 
 from . import __version__, jsontext, limits, provenance, scenario
 from .doubts import doubts
-from .engine import compiled
-from .experiments import BackendError, Dask, Processes, Serial, combine, compare, execute, plan
+from .errors import BackendError, StoreError
 from .experiments import sweep as sweeps
-from .experiments.backends import ctrl_c_deferred
 from .report_text import print_comparison, print_provenance, print_summary, print_sweep
-from .store import STORE_FILE, Key, Record, Store, StoreError
+
+if TYPE_CHECKING:  # the engine, numba and DuckDB load only in the commands that run
+    from .experiments import Dask, Processes, Serial
+    from .store import Key, Record, Store
 
 DEFAULT_SCENARIO = "channel-history"
 BAD_INPUT, INTERRUPTED = 2, 130
@@ -178,6 +179,8 @@ def _address(text: str) -> str:
 
 
 def _cmd_run(args: argparse.Namespace, err: Console) -> int:
+    from .experiments import combine
+
     sc = scenario.load(args.scenario, args.overrides)
     out = _out(args, sc.name, [sc])
     with _experiment(args, err, [sc], out, sc.name) as (st, keys):
@@ -187,6 +190,8 @@ def _cmd_run(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
+    from .experiments import compare
+
     a = scenario.load(args.a, args.overrides)
     b = scenario.load(args.b, args.overrides + args.overrides_b)
     if (a.start, a.end) != (b.start, b.end) and not args.different_periods:
@@ -204,6 +209,8 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
+    from .experiments import combine
+
     params = [sweeps.parse_param(text) for text in args.params]
     points = sweeps.design(params, args.design, args.points, seed=args.seed)
     scs = [scenario.load(args.scenario, args.overrides + sweeps.overrides(pt)) for pt in points]
@@ -220,6 +227,8 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
 
 def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out: Path,
             show: Callable[[dict[str, Any], Console], None]) -> int:
+    from .store import STORE_FILE
+
     if args.json:
         print(jsontext.dumps(result | {"results": str(out)}))
     else:
@@ -269,6 +278,11 @@ def _checked_out(out: Path) -> Path:
 def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario.Scenario],
                 out: Path, label: str) -> Iterator[tuple[Store, list[Key]]]:
     """Run every (scenario, seed) not yet in out's store; then hand over the store and keys."""
+    from .engine import compiled
+    from .experiments import execute, plan
+    from .experiments.backends import ctrl_c_deferred
+    from .store import STORE_FILE, Store
+
     limits.check_work(scenarios, args.reps, args.yes)
     for sc in {id(sc): sc for sc in scenarios[:1] + scenarios[-1:]}.values():
         for line in doubts(sc):
@@ -309,6 +323,8 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
 
 
 def _backend(args: argparse.Namespace, todo: int) -> Serial | Processes | Dask:
+    from .experiments import Dask, Processes, Serial
+
     if todo == 0:
         return Serial()
     if args.scheduler is not None:

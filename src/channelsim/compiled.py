@@ -4,6 +4,12 @@ numba checks only each function's own file before it reuses machine code, so aft
 to a helper in another module (or to the State's parts) it would run stale code. Keying the
 folder on a hash of every source file makes any edit compile afresh. Set NUMBA_CACHE_DIR to
 choose the folder yourself.
+
+Within the folder numba files each kernel under a hash of its file's absolute path (and older
+numba stamps it with the file's modification time), so a second checkout of the same sources
+would compile everything again. `SourceHashLocator` files it under its path inside the package
+and stamps it with the file's contents instead. Every module that defines kernels imports this
+one first (population, random and sampling do; the others import one of them).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import time
 from pathlib import Path
 
 import numba
+from numba.core import caching
 
 STALE_DAYS = 7  # other versions' folders unused this long are removed
 
@@ -28,8 +35,40 @@ def source_digest(package: Path) -> str:
     return digest.hexdigest()
 
 
+def package_path(py_file: str) -> Path | None:
+    """`py_file`'s path from the folder holding its outermost package, or None outside one."""
+    path = Path(py_file).resolve()
+    top = path.parent
+    if not (top / "__init__.py").exists():
+        return None
+    while (top.parent / "__init__.py").exists():
+        top = top.parent
+    return path.relative_to(top.parent)
+
+
+class SourceHashLocator(caching.UserProvidedCacheLocator):
+    """numba.config.CACHE_DIR/<the file's folder inside its package>, fresh while the file's
+    contents are unchanged, wherever the package lies."""
+
+    def __init__(self, py_func, py_file):
+        super().__init__(py_func, py_file)
+        inside = package_path(py_file)
+        self._cache_path = os.path.join(numba.config.CACHE_DIR, *inside.parent.parts)
+
+    def get_source_stamp(self) -> str:
+        return hashlib.blake2b(Path(self._py_file).read_bytes(), digest_size=16).hexdigest()
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        if package_path(py_file) is None:
+            return None
+        return super().from_function(py_func, py_file)
+
+
 def use_cache_for_these_sources() -> None:
-    """Point numba at this version's folder; call before any kernel module is imported."""
+    """Point numba at this version's folder and file kernels by content; before any kernel."""
+    if SourceHashLocator not in caching.CacheImpl._locator_classes:
+        caching.CacheImpl._locator_classes.insert(0, SourceHashLocator)
     if os.environ.get("NUMBA_CACHE_DIR"):
         return
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "channelsim"
@@ -43,3 +82,6 @@ def use_cache_for_these_sources() -> None:
     for other in root.glob("numba-*"):
         if other != folder and time.time() - other.stat().st_mtime > STALE_DAYS * 86400:
             shutil.rmtree(other, ignore_errors=True)
+
+
+use_cache_for_these_sources()

@@ -13,6 +13,8 @@ from enum import IntEnum
 import numba
 import numpy as np
 
+from . import compiled  # noqa: F401  (numba's cache is set up before any kernel)
+
 
 class Status(IntEnum):
     TRAVELLING = 0  # moving between sites (relocation)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from . import compiled  # noqa: F401  (numba's cache is set up before any kernel)
+
 
 @numba.njit(cache=True, nogil=True)
 def pick(cum: np.ndarray, u: float) -> int:

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import __version__, jsontext
+from .errors import StoreError
 from .results import Results
 from .scenario import Scenario
 
@@ -74,10 +75,6 @@ class Record:
     @property
     def key(self) -> Key:
         return self.scenario_hash, self.seed
-
-
-class StoreError(Exception):
-    """A results store that cannot be used (locked by another process, foreign or old file)."""
 
 
 class Store:

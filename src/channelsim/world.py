@@ -12,7 +12,6 @@ from datetime import date
 import numpy as np
 
 from .policies.funding import funded
-from .policies.interception import policy_arrays
 from .scenario import MODES, Scenario, WarnRelease
 
 
@@ -133,6 +132,8 @@ class World:
 
     @classmethod
     def build(cls, sc: Scenario) -> World:
+        from .policies.interception import policy_arrays  # numba: not for `validate`
+
         dates = np.arange(np.datetime64(sc.start, "D"), np.datetime64(sc.end, "D") + 1)
         years = dates.astype("datetime64[Y]").astype(int) + 1970
         months = dates.astype("datetime64[M]").astype(int) % 12

@@ -1,9 +1,19 @@
-"""Many runs: replicates over seeds, paired comparisons, sweeps, and where they run."""
+"""Many runs: replicates over seeds, paired comparisons, sweeps, and where they run.
 
-from .backends import BackendError, Dask, Processes, Serial
-from .ensemble import combine, run_ensemble, summarise
-from .paired import compare, compare_scenarios
-from .runner import execute, plan
+The names below load on first use: `experiments.sweep` (which the command line's parser
+reads) must not bring in the engine and numba."""
 
-__all__ = ["BackendError", "Dask", "Processes", "Serial", "combine", "compare",
-           "compare_scenarios", "execute", "plan", "run_ensemble", "summarise"]
+from importlib import import_module
+
+_WHERE = {"BackendError": "..errors", "Dask": ".backends", "Processes": ".backends",
+          "Serial": ".backends", "combine": ".ensemble", "run_ensemble": ".ensemble",
+          "summarise": ".ensemble", "compare": ".paired", "compare_scenarios": ".paired",
+          "execute": ".runner", "plan": ".runner"}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_WHERE[name], __name__), name)

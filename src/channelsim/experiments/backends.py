@@ -22,13 +22,10 @@ from typing import Any
 
 from .. import scenario
 from ..engine import run
+from ..errors import BackendError
 from ..store import Record
 
 CONNECT_TIMEOUT = "10s"  # how long to wait for a scheduler that may still be starting
-
-
-class BackendError(Exception):
-    """A backend that cannot be used (an unreachable scheduler, a worker that died)."""
 
 
 STOP = threading.Event()  # Ctrl-C, acted on at the next safe point

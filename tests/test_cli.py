@@ -26,7 +26,7 @@ def test_run_json_prints_one_object_and_writes_results(tmp_path, capsys):
     assert cli.main(["run", str(path), "--seed", "3", "--json", "--out", str(out)]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["seed"] == 3 and summary["scorecard"]["arrivals"] > 200
-    for name in ("daily_sites", "daily_routes", "people", "runs"):
+    for name in ("daily_sites", "daily_routes", "people", "codes", "runs"):
         assert (out / f"{name}.parquet").is_file()
     assert (out / "results.duckdb").is_file() and (out / "summary.json").is_file()
 

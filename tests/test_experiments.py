@@ -23,7 +23,7 @@ from channelsim.experiments.paired import effect, t_quantile
 
 from .conftest import tiny
 
-DATA_TABLES = ("daily_sites", "daily_routes", "people")
+DATA_TABLES = ("daily_sites", "daily_routes", "people", "codes")
 
 
 def toml_file(raw: dict, path: Path) -> Path:

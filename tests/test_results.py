@@ -10,6 +10,7 @@ import pytest
 import channelsim
 from channelsim import scenario, store
 from channelsim.experiments import run_ensemble, summarise
+from channelsim.population import Status
 
 from .conftest import tiny
 
@@ -18,7 +19,7 @@ def test_same_seed_gives_byte_identical_parquet(tmp_path):
     sc = scenario.from_dict(tiny())
     for name in ("a", "b"):
         store.write(tmp_path / name, [channelsim.run(sc, seed=9)], {})
-    for table in ("daily_sites", "daily_routes", "people"):
+    for table in ("daily_sites", "daily_routes", "people", "codes"):
         a = (tmp_path / "a" / f"{table}.parquet").read_bytes()
         b = (tmp_path / "b" / f"{table}.parquet").read_bytes()
         assert a == b, table
@@ -38,6 +39,15 @@ def test_store_holds_every_table_and_the_summary(tmp_path):
     assert con.execute("select count(*) from runs").fetchone()[0] == 2
     people = con.execute("select seed, count(*) from people group by seed order by seed").fetchall()
     assert [s for s, _ in people] == [0, 1]
+    named = dict(con.execute(
+        "select c.name, count(*) from people p join codes c on c.scenario_hash = p.scenario_hash"
+        " and c.seed = p.seed and c.variable = 'status' and c.code = p.status group by c.name"
+    ).fetchall())
+    assert named["crossed"] == sum(r.summary()["final_status"]["crossed"] for r in runs)
+    sites = con.execute("select distinct c.name from people p join codes c using "
+                        "(scenario_hash, seed) where c.variable = 'site' and c.code = p.site"
+                        ).fetchall()
+    assert {name for name, in sites} <= set(sc.sites)
     crossings = con.execute("select sum(crossings) from daily_routes").fetchone()[0]
     assert crossings == sum(int(r.route["crossings"].sum()) for r in runs)
     summary = json.loads((out / "summary.json").read_text())
@@ -48,7 +58,7 @@ def test_summary_totals_agree_with_the_people_table():
     res = channelsim.run(scenario.from_dict(tiny()), seed=3)
     s = res.summary()
     people = res.people_table().to_pandas()
-    assert s["scorecard"]["crossings"] == (people.status == "crossed").sum()
+    assert s["scorecard"]["crossings"] == (people.status == Status.CROSSED).sum()
     assert s["scorecard"]["attempts"] == people.attempts.sum()
     assert s["scorecard"]["interceptions"] == people.interceptions.sum()
     assert sum(s["crossings_by_year"].values()) == s["scorecard"]["crossings"]
@@ -95,7 +105,7 @@ def test_nested_figures_sum_to_their_totals():
     assert {k: v["crossings"] for k, v in sites.items()} == s["crossings_by_site"]
     assert s["incidents_by_site"] == {k: v["public_order_incidents"] for k, v in sites.items()}
     people = res.people_table().to_pandas()
-    waits = people.days_to_cross[people.status == "crossed"]
+    waits = people.days_to_cross[people.status == Status.CROSSED]
     assert s["days_to_cross"] == {"median": float(waits.median()),
                                   "p90": float(np.percentile(waits, 90))}
     full = s["share_days_at_capacity_by_route_by_year"]

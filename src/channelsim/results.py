@@ -127,6 +127,8 @@ class Results:
         return pa.table(cols)
 
     def people_table(self) -> pa.Table:
+        """One row a person; `site`, `status` and `exit_reason` are small integer codes whose
+        names are in `codes_table` (text for a million people took most of a store's write)."""
         p = self.people
         start = self.dates[0]
         crossed = p["status"] == Status.CROSSED
@@ -136,16 +138,23 @@ class Results:
             "origin_group": np.array(self.origin_ids, dtype=object)[p["origin"]],
             "minor": p["minor"],
             "arrival_date": start + p["arrival_day"].astype("timedelta64[D]"),
-            "site": np.array(self.site_ids, dtype=object)[p["site"]],
-            "status": np.array([s.name.lower() for s in Status], dtype=object)[p["status"]],
-            "exit_reason": np.array([r.name.lower() for r in ExitReason], dtype=object)[
-                p["exit_reason"]
-            ],
+            "site": p["site"],
+            "status": p["status"],
+            "exit_reason": p["exit_reason"],
             "attempts": p["attempts"],
             "interceptions": p["interceptions"],
             "injuries": p["injuries"],
             "days_to_cross": days_to_cross.astype(np.int32),
         })
+
+    def codes_table(self) -> pa.Table:
+        """What the people table's codes stand for: (variable, code, name)."""
+        names = {"site": self.site_ids, "status": [s.name.lower() for s in Status],
+                 "exit_reason": [r.name.lower() for r in ExitReason]}
+        rows = [(var, code, name) for var, ns in names.items() for code, name in enumerate(ns)]
+        variable, code, name = zip(*rows, strict=True)
+        return pa.table({"variable": list(variable), "code": pa.array(code, pa.int8()),
+                         "name": list(name)})
 
     def _people_per_boat(self) -> dict[str, float | None]:
         """People per boat launched, per boat route: attempts over boats used."""

@@ -30,7 +30,7 @@ from .results import Results
 from .scenario import Scenario
 
 STORE_FILE = "results.duckdb"
-FORMAT = "1"  # bumped when the tables change shape, so an old file is refused, not misread
+FORMAT = "2"  # bumped when the tables change shape, so an old file is refused, not misread
 Key = tuple[str, int]
 
 # each data table: how a run makes it, and its row order within a run
@@ -38,6 +38,7 @@ DATA: dict[str, tuple[Callable[[Results], pa.Table], str]] = {
     "daily_sites": (Results.daily_sites, "date, site"),
     "daily_routes": (Results.daily_routes, "date, route"),
     "people": (Results.people_table, "uid"),
+    "codes": (Results.codes_table, "variable, code"),  # the names of the people table's codes
 }
 
 SCHEMA = """

@@ -120,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("action", choices=["list", "show"])
     s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file")
     s.set_defaults(handler=_cmd_scenarios)
+    k = sub.add_parser("compile", help="compile the engine's kernels now, in parallel (a first "
+                                       "run does it otherwise)")
+    k.add_argument("--workers", type=_pos_int, default=None, metavar="N",
+                   help="worker processes (default: one per core)")
+    k.set_defaults(handler=_cmd_compile)
     _look_commands(sub)
     return p
 
@@ -282,6 +287,7 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
     from .experiments import execute, plan
     from .experiments.backends import ctrl_c_deferred
     from .store import STORE_FILE, Store
+    from .warmup import compile_kernels
 
     limits.check_work(scenarios, args.reps, args.yes)
     for sc in {id(sc): sc for sc in scenarios[:1] + scenarios[-1:]}.values():
@@ -307,9 +313,10 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
         if len(todo) < len(keys):
             err.print(f"resuming: {len(keys) - len(todo)} of {len(keys)} runs are already "
                       f"finished in {st.path}", highlight=False)
-        if todo and not compiled():
-            err.print("first run on this machine: compiling the engine (about 2-3 minutes "
-                      "on 2 cores, once; later runs start at once)", highlight=False)
+        if todo and args.scheduler is None and not compiled():  # a cluster compiles its own
+            err.print("first run of this version: compiling the engine's kernels (once; "
+                      "`channelsim compile` does it ahead)", highlight=False)
+            compile_kernels(lambda line: err.print(line, highlight=False))
         try:
             with ctrl_c_deferred(), \
                     _Progress(err, label, len(keys), len(keys) - len(todo)) as progress, \
@@ -411,6 +418,17 @@ def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
     for name in scenario.bundled_names():
         sc = scenario.load(name)
         print(f"{name:<20} {f'{sc.start} to {sc.end}':<26} {sc.description}")
+    return 0
+
+
+def _cmd_compile(args: argparse.Namespace, err: Console) -> int:
+    from .engine import compiled
+    from .warmup import compile_kernels
+
+    if compiled():
+        err.print("the engine's kernels are compiled already", highlight=False)
+        return 0
+    compile_kernels(lambda line: err.print(line, highlight=False), args.workers)
     return 0
 
 

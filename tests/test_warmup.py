@@ -1,0 +1,25 @@
+"""The first run's compile in worker processes: every part reported, an estimate that follows
+the pace of the parts already done."""
+
+import re
+
+from channelsim import warmup
+from channelsim.engine import compiled
+
+
+def test_the_estimate_shares_the_parallel_parts_and_follows_the_pace():
+    est = warmup._Estimate(workers=2)
+    c = warmup.COSTS
+    assert est.left(["state", "camps", "run_days"]) == c["state"] + c["camps"] / 2 + c["run_days"]
+    est.update(elapsed=2 * (c["state"] + c["camps"] / 2), finished=["state", "camps"])
+    assert est.left(["run_days"]) == 2 * c["run_days"]  # twice as slow as measured
+
+
+def test_compile_reports_every_part_and_fills_the_cache():
+    lines: list[str] = []
+    warmup.compile_kernels(lines.append, workers=1)
+    total = len(warmup.COSTS)
+    counts = [int(m.group(1)) for line in lines
+              if (m := re.match(rf"compiling kernels (\d+)/{total}\b", line))]
+    assert counts == [0, *range(2, total + 1)]  # the first part done brings the State with it
+    assert compiled()

@@ -72,7 +72,8 @@ def fresh_clone(work: Path) -> Path:
     if status.strip():
         raise SystemExit("src/ has uncommitted changes: a clone would hold other sources")
     clone = work / "clone"
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(clone)],
+    subprocess.run(["git", "-c", "advice.detachedHead=false", "clone", "--quiet",
+                    "--no-hardlinks", str(REPO), str(clone)],
                    check=True)
     return clone
 

@@ -34,32 +34,37 @@ Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
 OWN_BOATS = 10**9  # places for those who bring their own boat: as many as want them
 
 
-@numba.njit(cache=True, nogil=True)
-def pays(s, uid, r) -> bool:
-    """Whether a person goes with a smuggler on route r: they hold a package bought for its
-    mode with attempts left, or have the funds for a new one (the deposit now, the balance
-    on arrival)."""
-    p, price = s.people, s.market.price[r]
+# The helpers below are called once a person and route, so they take arrays: given the State
+# or its parts (namedtuples of arrays), each call counted references to every array in them,
+# and those counts took two thirds of a history run's time.
+
+@numba.njit(inline="always")
+def pays(package_left, package_mode, funds, uid, mode, price) -> bool:
+    """Whether a person goes with a smuggler on a route of `mode` at `price`: they hold a
+    package bought for its mode with attempts left, or have the funds for a new one (the
+    deposit now, the balance on arrival)."""
     if np.isnan(price):
         return False
-    if p.package_left[uid] > 0 and p.package_mode[uid] == s.world.route_mode[r]:
+    if package_left[uid] > 0 and package_mode[uid] == mode:
         return True
-    return p.funds[uid] >= price
+    return funds[uid] >= price
 
 
 @numba.njit(inline="always")
-def chance_seen(s, uid, r, use_beliefs, aversion) -> float:
+def chance_seen(belief_a, belief_b, funds, tolerance, package_left, package_mode, uid, r,
+                w_smuggler, w_boats, w_solo_cost, w_death, w_mode, prices, use_beliefs,
+                aversion) -> float:
     """The chance a person sees on route r: believed success, zero if they need a smuggler
     or a boat they cannot pay, discounted by the route's death risk as far as they fear it."""
-    p, w = s.people, s.world
     c = 1.0
     if use_beliefs:
-        c = p.belief_a[uid, r] / (p.belief_a[uid, r] + p.belief_b[uid, r])
-    if not np.isnan(s.market.price[r]) and not pays(s, uid, r):
-        if w.smuggler_required[r] or (w.has_boats[r] and p.funds[uid] < w.solo_boat_cost[r]):
+        c = belief_a[uid, r] / (belief_a[uid, r] + belief_b[uid, r])
+    if not np.isnan(prices[r]) and not pays(package_left, package_mode, funds, uid, w_mode[r],
+                                            prices[r]):
+        if w_smuggler[r] or (w_boats[r] and funds[uid] < w_solo_cost[r]):
             c = 0.0
     if aversion > 0.0:
-        c *= np.exp(-aversion * (1.0 - p.risk_tolerance[uid]) * w.death[r])
+        c *= np.exp(-aversion * (1.0 - tolerance[uid]) * w_death[r])
     return c
 
 
@@ -73,8 +78,12 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     would try; people who arrived since toss theirs here. Where no route's chance depends on
     the person (no beliefs, no aversion to risk, no market) everyone's hope is whole and the
     values are the site's weights, accumulated once for all."""
-    p, w, cfg = s.people, s.world, s.attempts
+    p, w, cfg, prices = s.people, s.world, s.attempts, s.market.price
     market_on, use_beliefs, aversion = s.market.on, s.learning.on, cfg.harm_aversion
+    belief_a, belief_b, funds, tolerance = p.belief_a, p.belief_b, p.funds, p.risk_tolerance
+    left, bought, w_mode = p.package_left, p.package_mode, w.route_mode
+    w_smuggler, w_boats, w_solo, w_death = (w.smuggler_required, w.has_boats, w.solo_boat_cost,
+                                            w.death)
     n_sites, n_routes = cfg.site_start.shape[0] - 1, site_weights.shape[0]
     site_open = np.zeros(n_sites, dtype=np.bool_)
     personal = np.zeros(n_sites, dtype=np.bool_)
@@ -121,7 +130,9 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             for i in range(first, last):
                 r = cfg.site_routes[i]
                 if site_weights[r] > 0.0:
-                    c = chance_seen(s, uid, r, use_beliefs, aversion)
+                    c = chance_seen(belief_a, belief_b, funds, tolerance, left, bought, uid, r,
+                                    w_smuggler, w_boats, w_solo, w_death, w_mode, prices,
+                                    use_beliefs, aversion)
                     hope = max(hope, c)
                     total += c * site_weights[r]
                 value[i] = total
@@ -142,7 +153,7 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
                 i += cum[m] <= u
         r = cfg.site_routes[i]
         lane = r
-        if market_on[r] and w.has_boats[r] and not pays(s, uid, r):
+        if market_on[r] and w_boats[r] and not pays(left, bought, funds, uid, w_mode[r], prices[r]):
             lane = n_routes + r
         uids[n], lanes[n], queue[n] = uid, lane, queue[j]
         demand[lane] += 1

@@ -112,6 +112,7 @@ def step(s, day) -> None:
     """Each attempt's outcome, and the day's counts per route."""
     w, p, t, rec, k = s.world, s.people, s.today, s.rec, s.keys
     price, n = s.market.price, t.counts[BOARDED]
+    left, bought = p.package_left, p.package_mode
     n_routes = w.route_site.shape[0]
     attempts = np.zeros(n_routes)
     for i in range(n):
@@ -130,7 +131,7 @@ def step(s, day) -> None:
         uid, r = t.uid[i], t.route[i]
         p.attempts[uid] += 1
         market = not np.isnan(price[r])
-        paid = market and pays(s, uid, r)
+        paid = market and pays(left, bought, p.funds, uid, w.route_mode[r], price[r])
         if paid:
             use_package(s, day, uid, r)
         elif w.has_boats[r] and market:

@@ -28,13 +28,13 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from . import __version__, jsontext, limits, provenance, scenario
+from . import __version__, jsontext, limits, scenario, scenario_text
 from .doubts import doubts
 from .engine import compiled
 from .experiments import BackendError, Dask, Processes, Serial, combine, compare, execute, plan
 from .experiments import sweep as sweeps
 from .experiments.backends import ctrl_c_deferred
-from .report_text import print_comparison, print_provenance, print_summary, print_sweep
+from .report_text import console, print_comparison, print_summary, print_sweep
 from .store import STORE_FILE, Key, Record, Store, StoreError
 
 DEFAULT_SCENARIO = "channel-history"
@@ -118,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
                                          "numbers with their sources")
     s.add_argument("action", choices=["list", "show"])
     s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file")
+    s.add_argument("--compact", action="store_true",
+                   help="with show: one line a value; for a child, only the values it sets")
+    _width_option(s)
     s.set_defaults(handler=_cmd_scenarios)
     _look_commands(sub)
     return p
@@ -134,6 +137,7 @@ def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
     p.add_argument("--yes", action="store_true",
                    help=f"run an experiment past {limits.WORK_LIMIT:,} person-days")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    _width_option(p)
     p.add_argument("--debug", action="store_true", help="check the invariants every day")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario value, e.g. --set sites.calais.officers=1500")
@@ -145,6 +149,12 @@ def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
                        help="start a Dask LocalCluster of N single-threaded workers on 127.0.0.1")
     where.add_argument("--scheduler", type=_address, default=None, metavar="ADDRESS",
                        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+
+
+def _width_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--width", type=_bounded(20, 1000), default=None, metavar="N",
+                   help="print tables N columns wide (default: the terminal's; piped: "
+                        "each table's own width)")
 
 
 MAX_SEED, MAX_REPS = 2**62, 1_000_000  # seeds are stored as 64-bit integers
@@ -223,7 +233,7 @@ def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out:
     if args.json:
         print(jsontext.dumps(result | {"results": str(out)}))
     else:
-        show(result, Console())
+        show(result, console(args.width))
         err.print(f"results written to {out}/ (Parquet, {STORE_FILE}, summary.json)")
     return 0
 
@@ -388,9 +398,7 @@ def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
             raise scenario.ScenarioError("scenarios show", [("", "name a scenario to show: "
                                          f"one of {', '.join(scenario.bundled_names())}")],
                                          "needs a name")
-        sc = scenario.load(args.name)  # validates, with clear errors
-        raw = scenario.read_raw(scenario.resolve_path(args.name))
-        print_provenance(sc.name, sc.description, provenance.trace(raw), Console())
+        scenario_text.show(args.name, args.compact, console(args.width))
         return 0
     for name in scenario.bundled_names():
         sc = scenario.load(name)

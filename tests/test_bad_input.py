@@ -156,9 +156,3 @@ def test_fuzzed_overrides_never_crash_validate(overrides):
     except scenario.ScenarioError as exc:
         assert exc.render()
 
-
-def test_counts_are_whole_numbers():
-    from channelsim.report_text import fmt
-
-    assert fmt({"mean": 81.55, "p05": 0.0, "p95": 0.4}, whole=True) == "82 [0, 0]"
-    assert fmt(1.104) == "1.10"

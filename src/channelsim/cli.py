@@ -28,7 +28,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from . import __version__, jsontext, limits, scenario, scenario_text
+from . import __version__, jsontext, limits, scenario, scenario_new, scenario_text
 from .doubts import doubts
 from .engine import compiled
 from .experiments import BackendError, Dask, Processes, Serial, combine, compare, execute, plan
@@ -116,8 +116,12 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("scenarios", help="the bundled scenarios: list them, or show one's "
                                          "numbers with their sources")
-    s.add_argument("action", choices=["list", "show"])
-    s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file")
+    s.add_argument("action", choices=["list", "show", "new"])
+    s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file; "
+                                           "with new: the .toml file to write")
+    s.add_argument("--from", dest="parent", default=DEFAULT_SCENARIO, metavar="NAME",
+                   help="with new: the scenario the new file extends (default: "
+                        f"{DEFAULT_SCENARIO})")
     s.add_argument("--compact", action="store_true",
                    help="with show: one line a value; for a child, only the values it sets")
     _width_option(s)
@@ -393,6 +397,14 @@ def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
+    if args.action == "new":
+        if not args.name:
+            raise scenario.ScenarioError("scenarios new", [("", "name the .toml file to write")],
+                                         "needs a file")
+        scenario_new.write(Path(args.name), args.parent)
+        err.print(f"wrote {args.name}, extending {args.parent}: uncomment and edit its levers",
+                  highlight=False, markup=False)
+        return 0
     if args.action == "show":
         if not args.name:
             raise scenario.ScenarioError("scenarios show", [("", "name a scenario to show: "
@@ -410,6 +422,15 @@ def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
 
 
 def _look_commands(sub: Any) -> None:
+    ex = sub.add_parser("export", help="tables of a results store as CSV files (any "
+                                       "experiment: run, compare, sweep, calibrate)")
+    ex.add_argument("results", type=Path, help="an experiment folder or its results.duckdb")
+    ex.add_argument("--csv", type=Path, required=True, metavar="DIR",
+                    help="folder to write TABLE.csv into")
+    ex.add_argument("--table", dest="tables", action="append", default=[], metavar="NAME",
+                    help="a table to write (repeatable; default: every table)")
+    ex.set_defaults(handler=_cmd_export)
+
     rp = sub.add_parser("report", help="an experiment's results as one offline HTML file "
                                        "(and PNGs)")
     rp.add_argument("results", type=Path, help="an experiment folder or its results.duckdb")
@@ -428,6 +449,14 @@ def _look_commands(sub: Any) -> None:
     sv.add_argument("--results", type=Path, default=Path("results") / "explorer",
                     help="folder of the explorer's cache (default results/explorer)")
     sv.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_export(args: argparse.Namespace, err: Console) -> int:
+    from .csv_export import export
+
+    for path, rows in export(args.results, args.tables, args.csv):
+        print(f"{path}: {rows:,} rows")
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace, err: Console) -> int:

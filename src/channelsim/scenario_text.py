@@ -83,9 +83,11 @@ def show(name: str, compact: bool, console: Console) -> None:
                        f"(channelsim scenarios show {parent} --compact)", width)
     key_width = min(max(len(r.key) for r in shown), width // 2)
     for row in shown:
-        value = f"{row.key:<{key_width}} = {row.value}"
+        head = f"{row.key:<{key_width}} = "
+        room = width - len(head)
         tail = f"  [{row.short}]" if row.short else ""
-        _line(console, _clip(value, width - len(tail)) + tail, width)
+        tail = _clip(tail, room - min(len(row.value), room // 2))
+        _line(console, head + _clip(row.value, room - len(tail)) + tail, width)
 
 
 def _line(console: Console, text: str, width: int) -> None:

@@ -429,7 +429,15 @@ class ScenarioError(Exception):
         lines += [f"  {key or '(top level)'}: {msg}" for key, msg in self.problems[:12]]
         if len(self.problems) > 12:
             lines.append(f"  ... and {len(self.problems) - 12} more")
-        return "\n".join(lines)
+        return "\n".join(_clip(_printable(line), MAX_LINE) for line in lines)
+
+
+MAX_LINE = 400  # a message fits on a screen even when a value in it is huge
+
+
+def _printable(text: str) -> str:
+    """Control characters from a file or an override escaped, never sent to the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def bundled_names() -> list[str]:

@@ -10,15 +10,19 @@ benchmarks/fuzz.py; every case must end in exit 0 or 2, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
-from channelsim import provenance, scenario, tomltext
+from channelsim import cli, provenance, scenario, tomltext
 
 MAIN = "main.toml"
 BUNDLED = {name: tomllib.loads((resources.files("channelsim") / "scenarios" / f"{name}.toml")
@@ -46,6 +50,26 @@ ids = st.sampled_from(IDS) | st.text(max_size=60)
 class Case:
     files: dict[str, str]  # file name -> text, MAIN among them
     overrides: list[str]
+
+    def write(self, folder: Path) -> list[str]:
+        """The files written into `folder`; the arguments that name them after a command."""
+        for name, text in self.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        return [str(folder / MAIN)] + [f"--set={o}" for o in self.overrides]
+
+
+def validate(case: Case) -> tuple[int, str]:
+    """Exit code and stderr of `channelsim validate` on the case, in this process; any
+    other exception is a traceback a user would see and is left to the caller."""
+    with tempfile.TemporaryDirectory() as folder:
+        argv = ["validate", *case.write(Path(folder))]
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = cli.main(argv)
+            except SystemExit as exc:  # argparse refusing an argument
+                code = exc.code
+    return code, err.getvalue()
 
 
 def _set(raw: dict[str, Any], key: str, value: Any) -> None:

@@ -4,30 +4,8 @@ The cases come from benchmarks/fuzz_cases.py (benchmarks/fuzz.py runs 10,000 and
 a sample through `run`); here a few hundred, derandomised so the suite cannot flake.
 """
 
-import contextlib
-import io
-import tempfile
-from pathlib import Path
-
-from benchmarks.fuzz_cases import MAIN, Case, cases
+from benchmarks.fuzz_cases import cases, validate
 from hypothesis import HealthCheck, given, settings
-
-from channelsim import cli
-
-
-def validate(case: Case) -> tuple[int, str]:
-    """Exit code and stderr of `channelsim validate` on the case, in this process."""
-    with tempfile.TemporaryDirectory() as folder:
-        for name, text in case.files.items():
-            (Path(folder) / name).write_text(text, encoding="utf-8")
-        argv = ["validate", str(Path(folder) / MAIN)] + [f"--set={o}" for o in case.overrides]
-        err = io.StringIO()
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            try:
-                code = cli.main(argv)
-            except SystemExit as exc:  # argparse refusing an argument
-                code = exc.code
-    return code, err.getvalue()
 
 
 @settings(max_examples=300, derandomize=True, database=None, deadline=None,

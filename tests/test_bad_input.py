@@ -168,6 +168,17 @@ def test_a_variant_run_does_not_take_the_bundled_folder():
     assert cli._out(reps, sc.name, [sc]).name == "channel-history-seeds0-19"
 
 
+def test_compares_of_different_levers_keep_their_own_folders(tmp_path, monkeypatch, capsys):
+    from .test_cli import _tiny_file
+
+    path = _tiny_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for officers in (60, 90):
+        assert cli.main(["compare", str(path), str(path), "--workers", "1", "--reps", "1",
+                         "--set-b", f"sites.calais.officers={officers}"]) == 0
+    assert len(list((tmp_path / "results").iterdir())) == 2
+
+
 VALUES = st.one_of(
     st.integers(min_value=-2**70, max_value=2**70), st.floats(), st.text(max_size=30),
     st.sampled_from(["[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]", "{a = 1}", "true",

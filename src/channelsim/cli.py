@@ -208,7 +208,8 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
             f"{a.name} runs {a.start} to {a.end}, {b.name} {b.start} to {b.end}: their "
             "difference is not the effect of one change; give --different-periods to compare "
             "them anyway"))], "different periods")
-    out = _out(args, f"compare-{a.name}-{b.name}", [a, b])
+    out = _out(args, f"compare-{a.name}-{b.name}", [a, b],
+               variant=bool(args.overrides or args.overrides_b))
     with _experiment(args, err, [a, b], out, f"{a.name} vs {b.name}") as (st, keys):
         seeds = _seeds(args)
         result = compare(st.summaries([(a.digest(), s) for s in seeds]),

@@ -114,8 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     _experiment_options(cal, reps=1)
     cal.set_defaults(handler=_cmd_calibrate)
 
-    s = sub.add_parser("scenarios", help="the bundled scenarios: list them, or show one's "
-                                         "numbers with their sources")
+    s = sub.add_parser("scenarios", help="the bundled scenarios: list them, show one's "
+                                         "values with their sources, or start a new one")
     s.add_argument("action", choices=["list", "show", "new"])
     s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file; "
                                            "with new: the .toml file to write")
@@ -158,7 +158,7 @@ def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
 def _width_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--width", type=_bounded(20, 1000), default=None, metavar="N",
                    help="print tables N columns wide (default: the terminal's; piped: "
-                        "each table's own width)")
+                        "200); a table that does not fit is printed row by row")
 
 
 MAX_SEED, MAX_REPS = 2**62, 1_000_000  # seeds are stored as 64-bit integers

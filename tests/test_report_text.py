@@ -55,7 +55,7 @@ def test_narrow_output_prints_whole_rows():
                "attempts_by_site": {"calais": 2.0}, "peak_present_by_site": {"calais": 3.0},
                "crossings_by_route": {"r": 4.0}, "crossings_by_year": {"2020": 5.0}}
     text = _printed(report_text.print_summary, summary, 24)
-    assert "341,024" in text and "  attempts: 2" in text  # the By site row, stacked
+    assert "341,024" in text and "attempts: 2;" in text  # the By site row, wrapped
 
 
 def test_piped_output_is_wide_and_width_is_an_option(capsys):

@@ -1,8 +1,8 @@
 """The summary as tables in the terminal (the same figures as `--json`).
 
 A table is printed at the terminal's width (or `--width`); piped, PIPE_WIDTH wide, not 80. A
-table too wide even with its text wrapped is printed row by row, each figure on a line of its
-own, so that no number is ever cut.
+table too wide even with its text wrapped is printed row by row, wrapped between words, so
+that no number is ever cut.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def console(width: int | None = None) -> Console:
 
 
 def emit(console: Console, table: Table) -> None:
-    """The table, or its rows one after another if its narrowest form is wider than the
-    console: the first cell, then each other cell under its column's header."""
+    """The table, or, if its narrowest form is wider than the console, each row as its first
+    cell followed by an indented paragraph of `header: cell` pairs, wrapped between words."""
     unbounded = console.options.update_width(10**6)  # a measure is clipped to its width
     if Measurement.get(console, unbounded, table).minimum <= console.width:
         console.print(table)
@@ -39,12 +39,11 @@ def emit(console: Console, table: Table) -> None:
         console.print(Text(str(table.title), style="bold"))
     columns = table.columns
     for cells in zip(*(column.cells for column in columns), strict=True):
+        pairs = [Text.assemble(f"{column.header}: " if column.header else "", cell)
+                 for column, cell in zip(columns[1:], cells[1:], strict=True) if str(cell)]
         console.print(Text("") + cells[0], style="bold")
-        for column, cell in zip(columns[1:], cells[1:], strict=True):
-            if not str(cell):
-                continue
-            head = f"{column.header}: " if column.header else ""
-            console.print(Padding(Text.assemble(head, cell), (0, 0, 0, 2)))
+        console.print(Padding(Text("; ").join(pairs), (0, 0, 0, 2), expand=False))
+
 
 SCORECARD_LABELS = {
     "arrivals": "people (present at the start or arrived)",

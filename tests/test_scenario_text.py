@@ -1,6 +1,7 @@
 """`scenarios show` prints every value as written with its source; `scenarios new` writes a
 child scenario that validates as written and with every lever uncommented."""
 
+import os
 import re
 import tomllib
 
@@ -62,4 +63,7 @@ def test_new_refuses_an_existing_file_or_a_name_without_toml(tmp_path, capsys):
     assert cli.main(["scenarios", "new", str(tmp_path / "mine")]) == 2
     assert ".toml" in capsys.readouterr().err
     assert cli.main(["scenarios", "new", str(tmp_path / "x.toml"), "--from", "nope"]) == 2
-    assert list(tmp_path.iterdir()) == [path]
+    assert cli.main(["scenarios", "new", str(tmp_path / "no" / "x.toml")]) == 2
+    assert cli.main(["scenarios", "new", os.fsdecode(bytes(tmp_path / "a") + b"\xff.toml")]) == 2
+    assert "UTF-8" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [path]  # nothing half-written

@@ -98,5 +98,8 @@ def write(path: Path, parent: str) -> None:
     except OSError as exc:
         raise scenario.ScenarioError(str(path), [("", f"cannot write the file: {exc.strerror}")],
                                      "cannot be written") from None
+    except UnicodeEncodeError:
+        raise scenario.ScenarioError(repr(str(path)), [("", "the file name is not valid UTF-8")],
+                                     "cannot be written") from None
     finally:
         partial.unlink(missing_ok=True)

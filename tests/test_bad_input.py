@@ -3,6 +3,8 @@
 import json
 import math
 import os
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +19,7 @@ def _refused(capsys, argv, *words):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
+    assert len(err.splitlines()) <= 20 and len(err) <= 4000, err  # one screen
     for word in words:
         assert word in err, err
     return err
@@ -30,13 +33,43 @@ def _refused(capsys, argv, *words):
     ("sites.calais.arrival_share={2015-01-01=0.5, 2016-01-01=1.7}", ["2016-01-01"]),
     ("arrivals.per_year={2020=inf}", ["per_year.2020", "finite"]),
     ('name="a\\u0000b"', ["name", "control"]),
-    (f'name="{"é" * 79}"', ["name", "bytes"]),
+    (f'name="{"é" * 160}"', ["name", "at most 80 characters"]),  # 320 bytes
+    (f'name="{"é" * 79}"', ["name", "158 bytes"]),
     ("sites.calais.initial_people=4611686018427387904", ["initial_people", "GiB"]),
     ("arrivals.per_year={2020=1e9}", ["per_year", "at most"]),
     (f"sites={{{'a' * 100_000} = {{}}}}", ["at most 10,000"]),
 ])
 def test_bad_overrides_are_refused(capsys, override, words):
     _refused(capsys, ["validate", "channel-history", "--set", override], *words)
+
+
+@pytest.mark.parametrize("override, words", [
+    ('name="a\\u0000b"', ["name", "control"]),
+    ("arrivals.per_year={2020=inf}", ["per_year.2020", "finite"]),
+    ("sites.calais.initial_people=4611686018427387904", ["initial_people", "GiB"]),
+    (f"sites={{{'a' * 100_000} = {{}}}}", ["at most 10,000"]),
+])
+def test_a_run_refuses_before_writing_anything(tmp_path, capsys, override, words):
+    out = tmp_path / "out"
+    _refused(capsys, ["run", "channel-history", "--set", override, "--out", str(out)], *words)
+    assert not out.exists()
+
+
+HEAVY = [["--set", f"name={DEEP}"], ["--set", "sites.calais.initial_people=4611686018427387904"],
+         ["--set", "arrivals.per_year={2020=1e9}"], ["--set", f"sites={{{'a' * 100_000} = {{}}}}"]]
+
+
+def test_refusing_the_heavy_reproducers_stays_under_1_gib():
+    code = ("import json, sys\nfrom channelsim import cli\n"
+            "codes = [cli.main(['validate', 'channel-history', *a])\n"
+            "         for a in json.loads(sys.argv[1])]\n"
+            "peak = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0]\n"
+            "print(json.dumps([codes, int(peak.split()[1])]))")  # its own peak, in KiB
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(HEAVY)], capture_output=True,
+                          text=True, timeout=600)
+    codes, peak_kib = json.loads(proc.stdout)
+    assert codes == [2] * len(HEAVY) and "Traceback" not in proc.stderr
+    assert peak_kib * 1024 < 2**30
 
 
 def test_long_site_id_in_a_file_is_refused(tmp_path, capsys):
@@ -53,9 +86,9 @@ def test_sources_not_a_table_in_an_extending_file(tmp_path, capsys):
 
 
 def test_a_long_extends_chain_is_refused(tmp_path, capsys):
-    for i in range(40):
+    for i in range(1200):
         (tmp_path / f"c{i}.toml").write_text(f'extends = "c{i + 1}.toml"\nname = "c{i}"\n')
-    (tmp_path / "c40.toml").write_text('extends = "channel-history"\n')
+    (tmp_path / "c1200.toml").write_text('extends = "channel-history"\n')
     _refused(capsys, ["validate", str(tmp_path / "c0.toml")], "extends", "chain")
 
 
@@ -136,6 +169,17 @@ def test_a_variant_run_does_not_take_the_bundled_folder():
     assert cli._out(reps, sc.name, [sc]).name == "channel-history-seeds0-19"
 
 
+def test_compares_of_different_levers_keep_their_own_folders(tmp_path, monkeypatch, capsys):
+    from .test_cli import _tiny_file
+
+    path = _tiny_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for officers in (60, 90):
+        assert cli.main(["compare", str(path), str(path), "--workers", "1", "--reps", "1",
+                         "--set-b", f"sites.calais.officers={officers}"]) == 0
+    assert len(list((tmp_path / "results").iterdir())) == 2
+
+
 VALUES = st.one_of(
     st.integers(min_value=-2**70, max_value=2**70), st.floats(), st.text(max_size=30),
     st.sampled_from(["[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]", "{a = 1}", "true",
@@ -156,9 +200,3 @@ def test_fuzzed_overrides_never_crash_validate(overrides):
     except scenario.ScenarioError as exc:
         assert exc.render()
 
-
-def test_counts_are_whole_numbers():
-    from channelsim.report_text import fmt
-
-    assert fmt({"mean": 81.55, "p05": 0.0, "p95": 0.4}, whole=True) == "82 [0, 0]"
-    assert fmt(1.104) == "1.10"

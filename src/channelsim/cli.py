@@ -28,11 +28,11 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from . import __version__, jsontext, limits, provenance, scenario
+from . import __version__, jsontext, limits, scenario, scenario_new, scenario_text
 from .doubts import doubts
 from .errors import BackendError, StoreError
 from .experiments import sweep as sweeps
-from .report_text import print_comparison, print_provenance, print_summary, print_sweep
+from .report_text import console, print_comparison, print_summary, print_sweep
 
 if TYPE_CHECKING:  # the engine, numba and DuckDB load only in the commands that run
     from .experiments import Dask, Processes, Serial
@@ -115,10 +115,17 @@ def _parser() -> argparse.ArgumentParser:
     _experiment_options(cal, reps=1)
     cal.set_defaults(handler=_cmd_calibrate)
 
-    s = sub.add_parser("scenarios", help="the bundled scenarios: list them, or show one's "
-                                         "numbers with their sources")
-    s.add_argument("action", choices=["list", "show"])
-    s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file")
+    s = sub.add_parser("scenarios", help="the bundled scenarios: list them, show one's "
+                                         "values with their sources, or start a new one")
+    s.add_argument("action", choices=["list", "show", "new"])
+    s.add_argument("name", nargs="?", help="with show: a bundled scenario name or a TOML file; "
+                                           "with new: the .toml file to write")
+    s.add_argument("--from", dest="parent", default=DEFAULT_SCENARIO, metavar="NAME",
+                   help="with new: the scenario the new file extends (default: "
+                        f"{DEFAULT_SCENARIO})")
+    s.add_argument("--compact", action="store_true",
+                   help="with show: one line a value; for a child, only the values it sets")
+    _width_option(s)
     s.set_defaults(handler=_cmd_scenarios)
     k = sub.add_parser("compile", help="compile the engine's kernels now, in parallel (a first "
                                        "run does it otherwise)")
@@ -140,6 +147,7 @@ def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
     p.add_argument("--yes", action="store_true",
                    help=f"run an experiment past {limits.WORK_LIMIT:,} person-days")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    _width_option(p)
     p.add_argument("--debug", action="store_true", help="check the invariants every day")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario value, e.g. --set sites.calais.officers=1500")
@@ -151,6 +159,12 @@ def _experiment_options(p: argparse.ArgumentParser, reps: int) -> None:
                        help="start a Dask LocalCluster of N single-threaded workers on 127.0.0.1")
     where.add_argument("--scheduler", type=_address, default=None, metavar="ADDRESS",
                        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786")
+
+
+def _width_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--width", type=_bounded(20, 1000), default=None, metavar="N",
+                   help="print tables N columns wide (default: the terminal's; piped: "
+                        "200); a table that does not fit is printed row by row")
 
 
 MAX_SEED, MAX_REPS = 2**62, 1_000_000  # seeds are stored as 64-bit integers
@@ -204,7 +218,8 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
             f"{a.name} runs {a.start} to {a.end}, {b.name} {b.start} to {b.end}: their "
             "difference is not the effect of one change; give --different-periods to compare "
             "them anyway"))], "different periods")
-    out = _out(args, f"compare-{a.name}-{b.name}", [a, b])
+    out = _out(args, f"compare-{a.name}-{b.name}", [a, b],
+               variant=bool(args.overrides or args.overrides_b))
     with _experiment(args, err, [a, b], out, f"{a.name} vs {b.name}") as (st, keys):
         seeds = _seeds(args)
         result = compare(st.summaries([(a.digest(), s) for s in seeds]),
@@ -237,7 +252,7 @@ def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out:
     if args.json:
         print(jsontext.dumps(result | {"results": str(out)}))
     else:
-        show(result, Console())
+        show(result, console(args.width))
         err.print(f"results written to {out}/ (Parquet, {STORE_FILE}, summary.json)")
     return 0
 
@@ -406,14 +421,20 @@ def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
+    if args.action == "new":
+        if not args.name:
+            raise scenario.ScenarioError("scenarios new", [("", "name the .toml file to write")],
+                                         "needs a file")
+        scenario_new.write(Path(args.name), args.parent)
+        err.print(f"wrote {args.name}, extending {args.parent}: uncomment and edit its levers",
+                  highlight=False, markup=False)
+        return 0
     if args.action == "show":
         if not args.name:
             raise scenario.ScenarioError("scenarios show", [("", "name a scenario to show: "
                                          f"one of {', '.join(scenario.bundled_names())}")],
                                          "needs a name")
-        sc = scenario.load(args.name)  # validates, with clear errors
-        raw = scenario.read_raw(scenario.resolve_path(args.name))
-        print_provenance(sc.name, sc.description, provenance.trace(raw), Console())
+        scenario_text.show(args.name, args.compact, console(args.width))
         return 0
     for name in scenario.bundled_names():
         sc = scenario.load(name)
@@ -436,6 +457,15 @@ def _cmd_compile(args: argparse.Namespace, err: Console) -> int:
 
 
 def _look_commands(sub: Any) -> None:
+    ex = sub.add_parser("export", help="tables of a results store as CSV files (any "
+                                       "experiment: run, compare, sweep, calibrate)")
+    ex.add_argument("results", type=Path, help="an experiment folder or its results.duckdb")
+    ex.add_argument("--csv", type=Path, required=True, metavar="DIR",
+                    help="folder to write TABLE.csv into")
+    ex.add_argument("--table", dest="tables", action="append", default=[], metavar="NAME",
+                    help="a table to write (repeatable; default: every table)")
+    ex.set_defaults(handler=_cmd_export)
+
     rp = sub.add_parser("report", help="an experiment's results as one offline HTML file "
                                        "(and PNGs)")
     rp.add_argument("results", type=Path, help="an experiment folder or its results.duckdb")
@@ -454,6 +484,14 @@ def _look_commands(sub: Any) -> None:
     sv.add_argument("--results", type=Path, default=Path("results") / "explorer",
                     help="folder of the explorer's cache (default results/explorer)")
     sv.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_export(args: argparse.Namespace, err: Console) -> int:
+    from .csv_export import export
+
+    for path, rows in export(args.results, args.tables, args.csv):
+        print(f"{path}: {rows:,} rows")
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace, err: Console) -> int:

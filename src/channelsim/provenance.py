@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .scenario import UNCITED, is_series
+from .scenario import UNCITED, WHOLE_TABLES, is_series
 
 # text, and the towns' coordinates (geography, not evidence), need no source
 # the numbers of a [calibration] section that are priors
@@ -61,24 +61,32 @@ class Provenance:
         return f"unknown evidence id(s): {', '.join(unknown)}" if unknown else None
 
 
-def numbers(raw: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    """Every number (or list of numbers) in a scenario table, by dotted key; a dated or
-    yearly series counts as one value."""
+def values(raw: dict[str, Any], prefix: str = "", whole: tuple[str, ...] = WHOLE_TABLES
+           ) -> list[tuple[str, Any]]:
+    """Every value in a scenario table by dotted key, as written: a dated or yearly series, a
+    list, an empty table and each of the `whole` tables (a policy, shares) count as one."""
     out = []
     for key, value in raw.items():
         path = f"{prefix}{key}"
-        if key == "sources" and not prefix or key in NOT_NUMBERS:
+        if key in ("sources", "extends") and not prefix:
             continue
-        if isinstance(value, dict) and not is_series(value):
-            out += numbers(value, f"{path}.")
+        if isinstance(value, dict) and value and not is_series(value) and key not in whole:
+            out += values(value, f"{path}.", whole)
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for i, item in enumerate(value):  # an array of tables, e.g. several clearance rules
-                out += numbers(item, f"{path}.{i}.")
-        elif isinstance(value, dict | list) or _is_number(value):
-            if isinstance(value, list) and not all(_is_number(v) for v in value):
-                continue  # lists of dates and the like
+                out += values(item, f"{path}.{i}.", whole)
+        else:
             out.append((path, value))
     return out
+
+
+def numbers(raw: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every number (or list of numbers) in a scenario table, by dotted key; a dated or
+    yearly series counts as one value."""
+    return [(key, value) for key, value in values(raw, whole=())
+            if key.rpartition(".")[2] not in NOT_NUMBERS and (
+                isinstance(value, dict) and value or _is_number(value)
+                or isinstance(value, list) and all(_is_number(v) for v in value))]
 
 
 def trace(raw: dict[str, Any]) -> list[Provenance]:

@@ -1,12 +1,49 @@
-"""The summary as tables in the terminal (the same figures as `--json`)."""
+"""The summary as tables in the terminal (the same figures as `--json`).
+
+A table is printed at the terminal's width (or `--width`); piped, PIPE_WIDTH wide, not 80. A
+table too wide even with its text wrapped is printed row by row, wrapped between words, so
+that no number is ever cut.
+"""
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 from typing import Any
 
 from rich.console import Console
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
+
+PIPE_WIDTH = 200  # piped output without COLUMNS or --width: wide enough for every summary
+
+
+def console(width: int | None = None) -> Console:
+    """Where the tables go: stdout at `width`, the terminal's, COLUMNS, or PIPE_WIDTH."""
+    if width is None and not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        width = PIPE_WIDTH
+    return Console(width=width)
+
+
+def emit(console: Console, table: Table) -> None:
+    """The table, or, if its narrowest form is wider than the console, each row as its first
+    cell followed by an indented paragraph of `header: cell` pairs, wrapped between words."""
+    unbounded = console.options.update_width(10**6)  # a measure is clipped to its width
+    if Measurement.get(console, unbounded, table).minimum <= console.width:
+        console.print(table)
+        return
+    if table.title:
+        console.print(Text(str(table.title), style="bold"))
+    columns = table.columns
+    for cells in zip(*(column.cells for column in columns), strict=True):
+        pairs = [Text.assemble(f"{column.header}: " if column.header else "", cell)
+                 for column, cell in zip(columns[1:], cells[1:], strict=True) if str(cell)]
+        console.print(Text("") + cells[0], style="bold")
+        console.print(Padding(Text("; ").join(pairs), (0, 0, 0, 2), expand=False))
+
 
 SCORECARD_LABELS = {
     "arrivals": "people (present at the start or arrived)",
@@ -48,7 +85,8 @@ RATIOS = {"attempts_per_crossing", "mean_attempts_per_crosser", "share_displaced
 
 
 def fmt(value: Any, whole: bool = False) -> str:
-    """A figure, or `mean [p05, p95]` for an ensemble; `whole`: a count, rounded."""
+    """A figure, or `mean [p05, p95]` for an ensemble; `whole`: a count, rounded. A small
+    ratio keeps two significant digits (0.0012, not 0.00)."""
     if value is None:
         return "-"
     if isinstance(value, dict) and "mean" in value:
@@ -57,73 +95,80 @@ def fmt(value: Any, whole: bool = False) -> str:
     if isinstance(value, float) and whole and math.isfinite(value):
         return f"{round(value):,}"
     if isinstance(value, float):
+        if 0 < abs(value) < 0.1:
+            return f"{value:.2g}"
         return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
 
 
+def _figures(table: Table, *names: str) -> None:
+    """Right-aligned columns whose cells are never wrapped: a number is read whole or not
+    at all (emit prints the rows one by one when they do not fit)."""
+    for name in names:
+        table.add_column(name, justify="right", no_wrap=True)
+
+
 def print_summary(s: dict[str, Any], console: Console) -> None:
     reps = s.get("reps", 1)
     note = f"{reps} replicates, mean [90% interval]" if reps > 1 else f"seed {s['seed']}"
-    console.print(f"[bold]{s['scenario']}[/]  {s['start']} to {s['end']}  ({note})")
+    console.print(Text.assemble((s["scenario"], "bold"), f"  {s['start']} to {s['end']}  ({note})"))
 
     card = Table(title="Scorecard", title_justify="left", show_header=False)
     card.add_column(style="bold")
-    card.add_column(justify="right")
+    _figures(card, "")
     for key, label in SCORECARD_LABELS.items():
         card.add_row(label, fmt(s["scorecard"].get(key), whole=key not in RATIOS))
-    console.print(card)
+    emit(console, card)
 
     sites = Table(title="By site", title_justify="left")
-    for col in ("site", "crossings", "attempts", "peak present"):
-        sites.add_column(col, justify="left" if col == "site" else "right")
+    sites.add_column("site")
+    _figures(sites, "crossings", "attempts", "peak present")
     for site in s["crossings_by_site"]:
         sites.add_row(site, fmt(s["crossings_by_site"][site], True),
                       fmt(s["attempts_by_site"][site], True),
                       fmt(s["peak_present_by_site"][site], True))
-    console.print(sites)
+    emit(console, sites)
 
-    routes = Table(title="Crossings by route", title_justify="left")
-    routes.add_column("route")
-    routes.add_column("crossings", justify="right")
-    for route, value in s["crossings_by_route"].items():
-        routes.add_row(route, fmt(value, True))
-    console.print(routes)
-
-    years = Table(title="Crossings by year", title_justify="left")
-    years.add_column("year")
-    years.add_column("crossings", justify="right")
-    for year, value in s["crossings_by_year"].items():
-        years.add_row(year, fmt(value, True))
-    console.print(years)
+    for title, column, section in (("Crossings by route", "route", "crossings_by_route"),
+                                   ("Crossings by year", "year", "crossings_by_year")):
+        table = Table(title=title, title_justify="left")
+        table.add_column(column)
+        _figures(table, "crossings")
+        for name, value in s[section].items():
+            table.add_row(name, fmt(value, True))
+        emit(console, table)
 
 
 def print_comparison(c: dict[str, Any], console: Console) -> None:
     """Each figure of A and B, the paired effect B - A with its 90% interval, the interval
     unpaired runs would have given, and the variance reduction that pairing bought."""
     a, b = c["a"], c["b"]
-    console.print(f"[bold]{b['scenario']}[/] against [bold]{a['scenario']}[/]  "
-                  f"{a['start']} to {a['end']}  ({c['reps']} paired runs, same seeds; "
-                  "effect ± half its 90% interval)")
+    console.print(Text.assemble(
+        (b["scenario"], "bold"), " against ", (a["scenario"], "bold"),
+        f"  {a['start']} to {a['end']}  ({c['reps']} paired runs, same seeds; "
+        "effect ± half its 90% interval)"))
     for section, title, labels in (
         ("scorecard", "Scorecard", SCORECARD_LABELS),
         ("crossings_by_site", "Crossings by site", None),
         ("crossings_by_mode", "Crossings by mode", None),
     ):
         table = Table(title=title, title_justify="left")
-        for col in ("", "A", "B", "effect B - A", "unpaired", "variance reduction"):
-            table.add_column(col, justify="right" if col else "left")
+        table.add_column("")
+        _figures(table, "A", "B", "effect B - A", "unpaired", "variance reduction")
         effects = c["effects"].get(section, {})
         for key in labels or effects:
             e = effects.get(key)
+            whole = key not in RATIOS
             if e is not None:
-                table.add_row((labels or {}).get(key, key), fmt(e["a"]), fmt(e["b"]),
-                              f"{fmt(e['effect'])}{_half(e['ci90'])}",
-                              _half(e["unpaired_ci90"]).strip() or "-",
+                table.add_row((labels or {}).get(key, key), fmt(e["a"], whole),
+                              fmt(e["b"], whole),
+                              f"{fmt(e['effect'], whole)}{_half(e['ci90'], whole)}",
+                              _half(e["unpaired_ci90"], whole).strip() or "-",
                               "-" if e["variance_reduction"] is None
                               else f"{e['variance_reduction']:.1f}x")
-        console.print(table)
+        emit(console, table)
     _print_policy(c.get("policy"), console)
 
 
@@ -133,8 +178,10 @@ def _print_policy(policy: dict[str, Any] | None, console: Console) -> None:
         return
     table = Table(title=f"Policy figures (main site {policy['main_site']})",
                   title_justify="left")
-    for col in ("", "estimate", "90% interval", "ratio of"):
-        table.add_column(col, justify="left" if col in ("", "ratio of") else "right")
+    table.add_column("")
+    _figures(table, "estimate")
+    table.add_column("90% interval", justify="right")  # or the reason it has none
+    table.add_column("ratio of")
     for key, label, digits in (("cost_per_prevented_crossing", "cost per prevented crossing", 0),
                                ("displacement_share", "displacement share", 2)):
         f = policy[key]
@@ -142,52 +189,23 @@ def _print_policy(policy: dict[str, Any] | None, console: Console) -> None:
         interval = (f"[{f['ci90'][0]:,.{digits}f}, {f['ci90'][1]:,.{digits}f}]"
                     if f["ci90"] else f["reason"] or "-")
         table.add_row(label, estimate, interval, f["denominator"])
-    console.print(table)
+    emit(console, table)
 
 
 def print_sweep(s: dict[str, Any], console: Console) -> None:
-    """One row a design point: its values and headline figures."""
+    """One row a design point: its values and headline figures (all counts)."""
     note = f"{s['reps']} replicates, mean [90% interval]" if s["reps"] > 1 else "one run a point"
-    console.print(f"[bold]{s['scenario']}[/]  {s['design']} sweep of {len(s['points'])} points "
-                  f"({note})")
+    console.print(Text.assemble((s["scenario"], "bold"), f"  {s['design']} sweep of "
+                                f"{len(s['points'])} points ({note})"))
     figures = ("crossings", "interceptions", "deaths", "injuries", "peak_present")
     table = Table()
-    for col in (*s["params"], *figures):
-        table.add_column(col, justify="right", overflow="fold")
+    _figures(table, *s["params"], *figures)
     for point in s["points"]:
         card = point["summary"]["scorecard"]
         table.add_row(*(fmt(v) for v in point["values"].values()),
-                      *(fmt(card[f]) for f in figures))
-    console.print(table)
+                      *(fmt(card[f], True) for f in figures))
+    emit(console, table)
 
 
-def _half(interval: list[float] | None) -> str:
-    return "" if interval is None else f" ± {fmt((interval[1] - interval[0]) / 2)}"
-
-
-def print_provenance(name: str, description: str, rows, console: Console) -> None:
-    """Each number of a scenario with where it comes from: evidence rows or an assumption."""
-    from .provenance import evidence
-
-    table = Table(title=f"{name}: {description}", title_justify="left", show_lines=False)
-    for col in ("key", "value", "source"):
-        table.add_column(col, overflow="fold")
-    facts = evidence()
-    for row in rows:
-        value = row.value
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {fmt(v)}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = ", ".join(fmt(v) for v in value)
-        if row.assumption:
-            source = f"[italic]{'prior' if row.prior else 'assumption'}[/]: {row.note}"
-        elif row.ids:
-            cited = "; ".join(
-                f"{i} ({facts[i]['quantity']}, {facts[i]['place']}, {facts[i]['period']}: "
-                f"{facts[i]['value']})" if i in facts else f"{i} (not in the evidence table)"
-                for i in row.ids)
-            source = cited + (f" - {row.note}" if row.note else "")
-        else:
-            source = "[red]no source[/]"
-        table.add_row(row.key, str(fmt(value)), source)
-    console.print(table, markup=True)
+def _half(interval: list[float] | None, whole: bool = False) -> str:
+    return "" if interval is None else f" ± {fmt((interval[1] - interval[0]) / 2, whole)}"

@@ -425,11 +425,20 @@ class ScenarioError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        lines = [f"{self.source}: {self.headline}"]
-        lines += [f"  {key or '(top level)'}: {msg}" for key, msg in self.problems[:12]]
+        lines = [f"{_clip(self.source, MAX_LINE)}: {self.headline}"]
+        lines += [f"  {_clip(key, MAX_LINE) or '(top level)'}: {_clip(msg, MAX_LINE)}"
+                  for key, msg in self.problems[:12]]
         if len(self.problems) > 12:
             lines.append(f"  ... and {len(self.problems) - 12} more")
-        return "\n".join(lines)
+        return "\n".join(_printable(line) for line in lines)
+
+
+MAX_LINE = 300  # a message fits on a screen even when a key or value in it is huge
+
+
+def _printable(text: str) -> str:
+    """Control characters from a file or an override escaped, never sent to the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def bundled_names() -> list[str]:

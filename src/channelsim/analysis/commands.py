@@ -73,12 +73,16 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
 def print_calibration(summary: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
+    from ..report_text import emit
+
     last = summary["generations"][-1]
     eps = "none" if last["epsilon"] is None else f"{last['epsilon']:.4g}"
     console.print(f"{summary['scenario']}: {len(summary['generations'])} generations, "
                   f"tolerance {eps}, ESS {last['ess']:.0f}, {summary['simulations']} "
                   f"simulations in {summary['made']['seconds']} s")
-    table = Table("parameter", "posterior mean", "sd")
+    table = Table("parameter")
+    for column in ("posterior mean", "sd"):
+        table.add_column(column, justify="right", no_wrap=True)
     for name, p in summary["parameters"].items():
         table.add_row(name, f"{p['mean']:.4g}", f"{p['sd']:.3g}")
-    console.print(table)
+    emit(console, table)

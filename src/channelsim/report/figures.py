@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import provenance
-from ..report_text import SCORECARD_LABELS
+from ..report_text import RATIOS, SCORECARD_LABELS
 from . import coast, observed
 from .load import Experiment, ReportError
 
@@ -122,16 +122,19 @@ def sections(exp: Experiment, period: str | None = None) -> list[Section]:
 # ------------------------------------------------------------------ numbers as text
 
 
-def fmt(value: Any) -> str:
+def fmt(value: Any, whole: bool = False) -> str:
+    """A figure as text; `whole`: a count (people, events, pounds), even as a mean, rounded."""
     if value is None:
         return "n/a"
+    if whole and np.isfinite(value):
+        return f"{round(value):,}"
     if isinstance(value, float) and not value.is_integer() or abs(value) < 10:
         return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
     return f"{value:,.0f}"
 
 
-def _interval(lo: float | None, hi: float | None) -> str:
-    return "n/a" if lo is None or hi is None else f"{fmt(lo)} to {fmt(hi)}"
+def _interval(lo: float | None, hi: float | None, whole: bool = False) -> str:
+    return "n/a" if lo is None or hi is None else f"{fmt(lo, whole)} to {fmt(hi, whole)}"
 
 
 def _label(key: str) -> str:
@@ -145,16 +148,18 @@ def _scorecard(exp: Experiment) -> list[Figure]:
     s, n = exp.summary, len(exp.seeds)
     includes = CHANCE.format(n=n, seeds=_seed_text(exp.seeds))
     if exp.kind == "run":
-        rows = [[_label(k), fmt(v), "n/a", "nothing: one run (give --reps for chance)"]
-                for k, v in s["scorecard"].items()]
-        sites = [[sid, fmt(s["peak_present_by_site"][sid]), fmt(s["crossings_by_site"][sid]),
-                  fmt(s["attempts_by_site"][sid])] for sid in s["crossings_by_site"]]
+        rows = [[_label(k), fmt(v, k not in RATIOS), "n/a",
+                 "nothing: one run (give --reps for chance)"] for k, v in s["scorecard"].items()]
+        sites = [[sid] + [fmt(s[sec][sid], True) for sec in
+                          ("peak_present_by_site", "crossings_by_site", "attempts_by_site")]
+                 for sid in s["crossings_by_site"]]
         return [Table("Scorecard", ["figure", "value", "90% interval", "interval includes"],
                       rows),
                 Table("Scorecard by site", ["site", "peak present", "crossings", "attempts"],
                       sites)]
     if exp.kind == "replicates":
-        rows = [[_label(k), fmt(v["mean"]), _interval(v["p05"], v["p95"]), includes]
+        rows = [[_label(k), fmt(v["mean"], k not in RATIOS),
+                 _interval(v["p05"], v["p95"], k not in RATIOS), includes]
                 if isinstance(v, dict) else [_label(k), "n/a", "n/a", includes]
                 for k, v in s["scorecard"].items()]
         sites = [[sid] + [_mean_range(s[sec][sid]) for sec in
@@ -166,8 +171,9 @@ def _scorecard(exp: Experiment) -> list[Figure]:
                       sites, note="mean (5th to 95th percentile of the replicates)")]
     if exp.kind == "comparison":
         paired = PAIRED.format(n=s["reps"])
-        rows = [[_label(k), fmt(e["a"]), fmt(e["b"]), fmt(e["effect"]),
-                 _interval(*(e["ci90"] or (None, None))), paired]
+        rows = [[_label(k), fmt(e["a"], k not in RATIOS), fmt(e["b"], k not in RATIOS),
+                 fmt(e["effect"], k not in RATIOS),
+                 _interval(*(e["ci90"] or (None, None)), k not in RATIOS), paired]
                 for k, e in s["effects"]["scorecard"].items() if e]
         eff = s["effects"]
         sites = [[sid] + [_effect_text(eff[sec].get(sid)) for sec in
@@ -188,16 +194,17 @@ def _scorecard(exp: Experiment) -> list[Figure]:
 
 
 def _mean_range(v: Any) -> str:
+    """A count's mean (5th to 95th percentile), or the count."""
     if isinstance(v, dict):
-        return f"{fmt(v['mean'])} ({_interval(v['p05'], v['p95'])})"
-    return fmt(v)
+        return f"{fmt(v['mean'], True)} ({_interval(v['p05'], v['p95'], True)})"
+    return fmt(v, True)
 
 
 def _effect_text(e: dict[str, Any] | None) -> str:
     if not e:
         return "n/a"
     ci = e.get("ci90")
-    return fmt(e["effect"]) + (f" [{_interval(*ci)}]" if ci else "")
+    return fmt(e["effect"], True) + (f" [{_interval(*ci, True)}]" if ci else "")
 
 
 def _seed_text(seeds: list[int]) -> str:

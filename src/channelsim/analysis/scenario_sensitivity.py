@@ -105,6 +105,7 @@ class Design:
         names, y = figures(store, list(self.scenarios), seeds)
         indices, constant = analyse(self.method, list(self.axes), self.x, names, y, self.seed)
         save(store, self.base.digest(), self.method, indices)
+        store.add_scenarios([self.base])  # for the report's provenance
         main, conf = MEASURES[self.method]
         return {
             "scenario": self.base.name, "scenario_hash": self.base.digest(),

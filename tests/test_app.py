@@ -175,3 +175,23 @@ def test_the_server_warms_the_first_question_at_start(folders, tmp_path):
                 break
             time.sleep(0.1)
         assert answer["answer"]["ran"] == 0  # the baseline's runs were made at start-up
+
+
+def test_the_answer_so_far_is_the_answer_on_the_seeds_finished(folders, tmp_path):
+    from channelsim.app.explore import Explorer
+
+    explorer = Explorer(tmp_path, folders / "scenarios", workers=0)
+    explorer.start()
+    try:
+        q = ("pair", {"sites.calais.officers": 321}, 3, 5)
+        job = explorer.submit(*q)
+        job.finished.wait(120)
+        assert job.answer["seeds"] == [5, 6, 7] and job.answer["ran"] == 6
+        assert job.partial["seeds"] == [5, 6] and job.partial["ran"] == 4  # the last one shown
+        two = explorer.submit("pair", q[1], 2, 5)  # its runs are in the store: none made
+        two.finished.wait(120)
+        assert two.answer["ran"] == 0
+        assert two.answer["comparison"] == job.partial["comparison"]
+        assert two.answer["series"] == job.partial["series"]
+    finally:
+        explorer.close()

@@ -17,6 +17,7 @@ class Job:
     done: int = 0
     started: float = field(default_factory=time.perf_counter)
     answer: dict[str, Any] | None = None
+    partial: dict[str, Any] | None = None  # the answer on the seeds finished so far
     error: str | None = None
     finished: threading.Event = field(default_factory=threading.Event)
 
@@ -34,4 +35,6 @@ class Job:
             out["error"] = self.error
         if self.answer is not None:
             out["answer"] = self.answer
+        elif self.partial is not None:
+            out["partial"] = self.partial
         return out

@@ -2,6 +2,8 @@
 paired comparison is the one `channelsim compare` gives for the same input."""
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -195,3 +197,19 @@ def test_the_answer_so_far_is_the_answer_on_the_seeds_finished(folders, tmp_path
         assert two.answer["series"] == job.partial["series"]
     finally:
         explorer.close()
+
+
+def test_the_server_keeps_no_globe_of_land_in_memory(folders, tmp_path):
+    """The map's coast is traced in a passing process: global-land-mask's 900 MiB grid never
+    stays in the server's."""
+    code = (
+        "import sys; from pathlib import Path; from fastapi.testclient import TestClient\n"
+        "from channelsim.app.server import create_app\n"
+        f"app = create_app(Path({str(tmp_path)!r}), Path({str(folders / 'scenarios')!r}), "
+        "workers=0, warm=False)\n"
+        "with TestClient(app) as c:\n"
+        "    got = c.post('/api/compare', json={'scenario': 'pair', 'reps': 1}).json()\n"
+        "print(len(got['map']['coast']), 'global_land_mask.globe' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600, check=True).stdout.split()
+    assert int(out[0]) > 0 and out[1] == "False"

@@ -9,10 +9,12 @@ table was most of each run's store writes and of the server's memory.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +211,17 @@ class Explorer:
             routes.append({"id": rid, "mode": mode, "lon": [s.lon, x], "lat": [s.lat, y],
                            "crossings": float(crossed.get(rid, 0.0))})
         box = coast.box([s["lon"] for s in sites], [s["lat"] for s in sites])
-        rings = [[[round(float(x), 3), round(float(y), 3)] for x, y in ring]
-                 for ring in coast.land(*box)]
-        return {"box": box, "coast": rings, "sites": sites, "routes": routes}
+        return {"box": box, "coast": outlines(box), "sites": sites, "routes": routes}
+
+
+@cache
+def outlines(box: tuple[float, float, float, float]) -> list[list[list[float]]]:
+    """The coast in the box, traced in a process of its own: global-land-mask holds the whole
+    globe's grid (900 MiB) once imported, which the server would keep for good."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as p:
+        return p.submit(_outlines, box).result()
+
+
+def _outlines(box: tuple[float, float, float, float]) -> list[list[list[float]]]:
+    return [[[round(float(x), 3), round(float(y), 3)] for x, y in ring]
+            for ring in coast.land(*box)]

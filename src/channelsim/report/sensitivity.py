@@ -11,9 +11,10 @@ from .load import Experiment
 HEADLINE = ("crossings", "attempts", "interceptions", "deaths", "peak_present",
             "public_cost", "smuggler_revenue", "share_displaced")
 MEANING = {
-    "mu_star": "Morris mu*: the mean absolute change in the figure when the parameter moves "
-               "one step of its range (in the figure's units); sigma large beside it means "
-               "interactions or a bend",
+    "mu_star": "Morris mu*: the mean absolute elementary effect, scaled to the parameter's "
+               "whole range (log range for a log scale): about how much the figure moves, in "
+               "its own units, from the range's low end to its high end; sigma large beside it "
+               "means interactions or a bend",
     "ST": "Sobol total order: the share of the figure's variance over the parameters' ranges "
           "that goes with this parameter, alone and with others (0 to 1)",
 }

@@ -75,6 +75,9 @@ def press_run(base: str, screenshot: Path | None) -> list[tuple[str, float]]:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(base)
         page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        # the page may open on this scenario already: choosing it again redraws the levers
+        # (asynchronously), so wait for that redraw, not the first one
+        page.evaluate("delete document.body.dataset.levers")
         page.select_option("#scenario", SCENARIO)
         page.wait_for_selector(f"body[data-levers='{SCENARIO}']", timeout=60_000)
         for n, (label, value) in enumerate([("new question (3 runs of B)", "1200"),

@@ -2,6 +2,9 @@
 paired comparison is the one `channelsim compare` gives for the same input."""
 
 import json
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -27,7 +30,10 @@ def folders(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(folders):
-    with TestClient(create_app(folders / "results", folders / "scenarios")) as c:
+    # one worker process, as the server has (two there), without warming a baseline: the
+    # tests count the runs each question makes
+    with TestClient(create_app(folders / "results", folders / "scenarios", workers=1,
+                               warm=False)) as c:
         yield c
 
 
@@ -102,3 +108,108 @@ def test_oversize_and_malformed_requests(client):
 def test_serve_binds_localhost_by_default():
     args = cli._parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.port == 8050
+
+
+def test_a_job_shows_its_progress_then_its_answer(client):
+    q = {"scenario": "pair", "levers": {"sites.calais.officers": 900}, "reps": 2, "seed": 7}
+    first = client.post("/api/jobs", json=q)
+    assert first.status_code == 202, first.text
+    job = first.json()
+    assert job["state"] in ("queued", "running") and job["done"] == 0
+    for _ in range(1200):
+        job = client.get(f"/api/jobs/{job['job']}").json()
+        if job["state"] not in ("queued", "running"):
+            break
+        time.sleep(0.1)
+    assert job["state"] == "done" and job["done"] == job["total"] == 4, job
+    assert job["answer"]["ran"] == 4 and job["answer"]["effects"]
+    again = client.post("/api/jobs", json=q).json()  # asked before: done at once
+    assert again["state"] == "done" and again["answer"]["ran"] == 0
+    assert again["answer"]["comparison"] == job["answer"]["comparison"]
+    missing = client.get("/api/jobs/nothing")
+    assert missing.status_code == 404 and "no job" in missing.json()["error"]
+
+
+def test_the_same_question_twice_at_once_joins_one_job(client):
+    q = {"scenario": "pair", "levers": {"sites.calais.officers": 950}, "reps": 1, "seed": 40}
+    one, two = client.post("/api/jobs", json=q).json(), client.post("/api/jobs", json=q).json()
+    assert one["job"] == two["job"]
+    assert client.post("/api/compare", json=q).json()["ran"] == 2
+
+
+def test_an_uploaded_scenario_is_checked_kept_and_asked(client, folders):
+    text = SCENARIO.replace('name = "pair"', 'name = "mine"').replace("officers = 50",
+                                                                      "officers = 70")
+    res = client.post("/api/upload", json={"name": "mine", "text": text})
+    assert res.status_code == 200, res.text
+    assert res.json()["sites"] == ["calais", "dunkirk"]
+    assert "mine" in [s["name"] for s in client.get("/api/scenarios").json()["scenarios"]]
+    assert (folders / "results" / "uploads" / "mine.toml").read_text() == text
+    got = client.post("/api/compare", json={"scenario": "mine", "reps": 1,
+                                             "levers": {"sites.dunkirk.officers": 10}})
+    assert got.status_code == 200 and got.json()["ran"] == 2
+
+
+@pytest.mark.parametrize(("name", "text", "status", "message"), [
+    ("bad", "name = [", 400, "malformed TOML"),
+    ("bad", 'extends = "../../../etc/passwd"\nname = "x"', 400, "extend only a bundled"),
+    ("bad", SCENARIO.replace("officers = 100", "officers = 100\ncolour = 1"), 400, "colour"),
+    ("bad", SCENARIO.replace("2020-02-29", "2045-12-31").replace("2020 = 3000", "2020 = 60000"),
+     400, "too large to run here"),
+    ("../up", SCENARIO, 400, "name: 1 to 40"),
+    ("pair", SCENARIO, 400, "is taken"),
+    ("big", "# " + "x" * 50_000, 400, "an upload is at most"),
+    ("huge", "# " + "x" * 70_000, 413, "KiB"),
+])
+def test_bad_uploads_get_4xx_and_a_message(client, folders, name, text, status, message):
+    res = client.post("/api/upload", json={"name": name, "text": text})
+    assert res.status_code == status, res.text
+    assert message in res.json()["error"] and "Traceback" not in res.text
+    assert not (folders / "results" / "uploads" / f"{name}.toml").exists()
+    assert not list((folders / "results").glob("uploads/.*.part"))
+
+
+def test_the_server_warms_the_first_question_at_start(folders, tmp_path):
+    with TestClient(create_app(tmp_path, folders / "scenarios", workers=0)) as c:
+        for _ in range(600):
+            answer = c.post("/api/jobs", json={"scenario": "pair"}).json()
+            if answer["state"] == "done":
+                break
+            time.sleep(0.1)
+        assert answer["answer"]["ran"] == 0  # the baseline's runs were made at start-up
+
+
+def test_the_answer_so_far_is_the_answer_on_the_seeds_finished(folders, tmp_path):
+    from channelsim.app.explore import Explorer
+
+    explorer = Explorer(tmp_path, folders / "scenarios", workers=0)
+    explorer.start()
+    try:
+        q = ("pair", {"sites.calais.officers": 321}, 3, 5)
+        job = explorer.submit(*q)
+        job.finished.wait(120)
+        assert job.answer["seeds"] == [5, 6, 7] and job.answer["ran"] == 6
+        assert job.partial["seeds"] == [5, 6] and job.partial["ran"] == 4  # the last one shown
+        two = explorer.submit("pair", q[1], 2, 5)  # its runs are in the store: none made
+        two.finished.wait(120)
+        assert two.answer["ran"] == 0
+        assert two.answer["comparison"] == job.partial["comparison"]
+        assert two.answer["series"] == job.partial["series"]
+    finally:
+        explorer.close()
+
+
+def test_the_server_keeps_no_globe_of_land_in_memory(folders, tmp_path):
+    """The map's coast is traced in a passing process: global-land-mask's 900 MiB grid never
+    stays in the server's."""
+    code = (
+        "import sys; from pathlib import Path; from fastapi.testclient import TestClient\n"
+        "from channelsim.app.server import create_app\n"
+        f"app = create_app(Path({str(tmp_path)!r}), Path({str(folders / 'scenarios')!r}), "
+        "workers=0, warm=False)\n"
+        "with TestClient(app) as c:\n"
+        "    got = c.post('/api/compare', json={'scenario': 'pair', 'reps': 1}).json()\n"
+        "print(len(got['map']['coast']), 'global_land_mask.globe' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=600, check=True).stdout.split()
+    assert int(out[0]) > 0 and out[1] == "False"

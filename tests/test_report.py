@@ -2,6 +2,7 @@
 are there by title, the map names the sites, nothing outside the file is referenced, and the
 PNGs are written."""
 
+import json
 import re
 
 import pytest
@@ -151,3 +152,28 @@ def test_bad_results_exit_2(tmp_path, capsys, experiments):
     assert "within the run" in capsys.readouterr().err
     assert cli.main(["report", str(experiments / "run"), "-o", str(tmp_path)]) == 2
     assert "cannot write the report" in capsys.readouterr().err
+
+
+def test_report_of_a_sensitivity_analysis_ranks_the_indices(tmp_path):
+    from channelsim.report.figures import fmt
+    from tests.test_sensitivity_cli import CALIBRATED, PARAMS
+
+    path = tmp_path / "pair.toml"
+    path.write_text(CALIBRATED)
+    out = tmp_path / "sens"
+    assert cli.main(["sensitivity", str(path), "--n", "3", "--workers", "1", "--json",
+                     "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    page = _report(out, tmp_path, "--png", str(tmp_path / "png"))
+    for title in ["Parameters varied (morris, n = 3", "Sensitivity of crossings (morris, mu_star)",
+                  "Sensitivity of interceptions (morris, mu_star)",
+                  "Every scorecard figure&#x27;s parameters, ranked by mu_star",
+                  "Parameters of pair and their sources", "Reproduce"]:
+        assert title in page
+    assert all(p in page for p in PARAMS) and "Map: people present" not in page
+    top = summary["indices"]["crossings"][0]  # the table's first row for crossings, as ranked
+    assert (f"<td>crossings</td><td>1</td><td>{top['parameter']}</td>"
+            f"<td>{fmt(top['mu_star'])}</td>") in page
+    assert _outside_references(page) == []
+    pngs = list((tmp_path / "png").glob("*sensitivity-of-crossings*.png"))
+    assert pngs and pngs[0].stat().st_size > 5000

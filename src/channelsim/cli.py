@@ -115,6 +115,15 @@ def _parser() -> argparse.ArgumentParser:
     _experiment_options(cal, reps=1)
     cal.set_defaults(handler=_cmd_calibrate)
 
+    sen = sub.add_parser("sensitivity", help="Morris screening or Sobol indices of every "
+                                             "scorecard figure over [calibration] parameters")
+    sen.add_argument("scenario")
+    sen.add_argument("--method", choices=["morris", "sobol"], default="morris")
+    sen.add_argument("--n", type=_pos_int, default=None,
+                     help="Morris trajectories (default 10) or Sobol base samples (default 64)")
+    _experiment_options(sen, reps=1)
+    sen.set_defaults(handler=_cmd_sensitivity)
+
     s = sub.add_parser("scenarios", help="the bundled scenarios: list them, show one's "
                                          "values with their sources, or start a new one")
     s.add_argument("action", choices=["list", "show", "new"])
@@ -367,6 +376,18 @@ def _cmd_calibrate(args: argparse.Namespace, err: Console) -> int:
     except KeyboardInterrupt:
         raise Interrupted("every whole generation is kept; the same command resumes") from None
     return _report(args, err, summary, out, commands.print_calibration)
+
+
+def _cmd_sensitivity(args: argparse.Namespace, err: Console) -> int:
+    from .analysis import scenario_sensitivity as sa  # SALib only when asked for
+
+    d = sa.Design.of(args.scenario, args.overrides, args.method, args.n, args.seed)
+    out = _out(args, f"sensitivity-{args.method}-{d.base.name}", [d.base],
+               variant=bool(args.overrides))
+    with _experiment(args, err, d.scenarios, out, f"{d.base.name} {args.method}") as (st, keys):
+        result = d.result(st, _seeds(args), keys)
+        st.export(out, keys, result)
+    return _report(args, err, result, out, sa.print_ranked)
 
 
 class _Progress:

@@ -68,10 +68,12 @@ class Record:
     tables: dict[str, pa.Table]
 
     @classmethod
-    def of(cls, r: Results) -> Record:
+    def of(cls, r: Results, tables: Iterable[str] | None = None) -> Record:
+        """`tables`: which of DATA to keep (all by default; the explorer skips the people)."""
+        keep = DATA if tables is None else tables
         return cls(r.scenario_hash, r.seed, r.scenario_name, r.version,
                    r.seconds, r.active_person_days, r.summary(),
-                   {name: _compact(make(r)) for name, (make, _) in DATA.items()})
+                   {name: _compact(DATA[name][0](r)) for name in keep})
 
     @property
     def key(self) -> Key:

@@ -30,12 +30,24 @@ def _outputs(model: Model, x: np.ndarray) -> np.ndarray:
 def morris(names: list[str], bounds: list[tuple[float, float]], model: Model,
            trajectories: int = 20, levels: int = 4, seed: int = 0) -> list[dict[str, dict]]:
     """Per output: name -> {mu_star, mu_star_conf, sigma}."""
-    from SALib.analyze import morris as analyze
+    x = morris_design(names, bounds, trajectories, levels, seed)
+    return morris_indices(names, bounds, x, _outputs(model, x), levels, seed)
+
+
+def morris_design(names: list[str], bounds: list[tuple[float, float]], trajectories: int = 20,
+                  levels: int = 4, seed: int = 0) -> np.ndarray:
     from SALib.sample import morris as sample
 
+    return sample.sample(_problem(names, bounds), trajectories, num_levels=levels, seed=seed)
+
+
+def morris_indices(names: list[str], bounds: list[tuple[float, float]], x: np.ndarray,
+                   y: np.ndarray, levels: int = 4, seed: int = 0) -> list[dict[str, dict]]:
+    """The indices of a design's outputs `y` ([rows] or [rows, outputs])."""
+    from SALib.analyze import morris as analyze
+
     problem = _problem(names, bounds)
-    x = sample.sample(problem, trajectories, num_levels=levels, seed=seed)
-    y = _outputs(model, x)
+    y = y[:, None] if y.ndim == 1 else y
     out = []
     for k in range(y.shape[1]):
         res = analyze.analyze(problem, x, y[:, k], num_levels=levels, seed=seed)
@@ -48,12 +60,24 @@ def morris(names: list[str], bounds: list[tuple[float, float]], model: Model,
 def sobol(names: list[str], bounds: list[tuple[float, float]], model: Model, n: int = 1024,
           seed: int = 0) -> list[dict[str, dict]]:
     """Per output: name -> {S1, S1_conf, ST, ST_conf} (conf: 95% bootstrap half-widths)."""
-    from SALib.analyze import sobol as analyze
+    x = sobol_design(names, bounds, n, seed)
+    return sobol_indices(names, bounds, _outputs(model, x), seed)
+
+
+def sobol_design(names: list[str], bounds: list[tuple[float, float]], n: int = 1024,
+                 seed: int = 0) -> np.ndarray:
+    """Saltelli's rows for first and total order: n * (parameters + 2)."""
     from SALib.sample import sobol as sample
 
+    return sample.sample(_problem(names, bounds), n, calc_second_order=False, seed=seed)
+
+
+def sobol_indices(names: list[str], bounds: list[tuple[float, float]], y: np.ndarray,
+                  seed: int = 0) -> list[dict[str, dict]]:
+    from SALib.analyze import sobol as analyze
+
     problem = _problem(names, bounds)
-    x = sample.sample(problem, n, calc_second_order=False, seed=seed)
-    y = _outputs(model, x)
+    y = y[:, None] if y.ndim == 1 else y
     out = []
     for k in range(y.shape[1]):
         res = analyze.analyze(problem, y[:, k], calc_second_order=False, seed=seed)

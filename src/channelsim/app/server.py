@@ -16,10 +16,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..scenario import ScenarioError
-from . import levers
-from .explore import MAX_REPS, Explorer
+from . import levers, uploads
+from .explore import MAX_REPS, WORKERS, Explorer
 
-MAX_BODY = 64 * 1024  # a question is a few levers; anything larger is refused unread
+MAX_BODY = 64 * 1024  # a question is a few levers, an upload at most 48 KiB; larger: unread
+DEFAULT = "channel-history"  # the page's first scenario, warmed at start-up
 
 
 class Question(BaseModel):
@@ -30,6 +31,12 @@ class Question(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**62)
 
 
+class Upload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(max_length=40)
+    text: str
+
+
 @cache
 def _plotly_js() -> str:
     import plotly.offline
@@ -37,13 +44,19 @@ def _plotly_js() -> str:
     return plotly.offline.get_plotlyjs()
 
 
-def create_app(results: Path, scenarios: Path | None = None) -> FastAPI:
-    """The app over a results folder (its cache) and the bundled scenarios (or a folder of
-    them, for tests)."""
-    explorer = Explorer(results, scenarios)
+def create_app(results: Path, scenarios: Path | None = None, workers: int = WORKERS,
+               warm: bool = True) -> FastAPI:
+    """The app over a results folder (its cache and uploads) and the bundled scenarios (or a
+    folder of them, for tests); `workers` processes run (0: in the runner thread)."""
+    explorer = Explorer(results, scenarios, workers)
+
+    def default() -> str:
+        names = explorer.names()
+        return DEFAULT if DEFAULT in names else names[0]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        explorer.start(default() if warm else None)
         yield
         explorer.close()
 
@@ -93,15 +106,37 @@ def create_app(results: Path, scenarios: Path | None = None) -> FastAPI:
             sc = explorer.load(name)
             out.append({"name": name, "description": sc.description,
                         "start": str(sc.start), "end": str(sc.end), "sites": list(sc.sites)})
-        return {"scenarios": out, "max_reps": MAX_REPS}
+        return {"scenarios": out, "default": default(), "max_reps": MAX_REPS,
+                "max_upload": uploads.MAX_BYTES}
 
     @app.get("/api/levers/{name}")
     def lever_list(name: str) -> dict[str, Any]:
         return {"scenario": name, "levers": levers.catalogue(explorer.load(name))}
 
     @app.post("/api/compare")
-    def compare(q: Question) -> dict[str, Any]:
-        return explorer.ask(q.scenario, q.levers, q.reps, q.seed)
+    def compare(q: Question) -> Any:
+        """The answer, once its runs are done (for scripts; the page uses the jobs)."""
+        job = explorer.submit(q.scenario, q.levers, q.reps, q.seed)
+        job.finished.wait()
+        return _error(500, job.error) if job.error else job.answer
+
+    @app.post("/api/jobs", status_code=202)
+    def start_job(q: Question) -> dict[str, Any]:
+        """A question's job at once: its progress (and answer when done) at /api/jobs/ID."""
+        return explorer.submit(q.scenario, q.levers, q.reps, q.seed).view()
+
+    @app.get("/api/jobs/{job_id}")
+    def job_progress(job_id: str) -> Any:
+        job = explorer.job(job_id)
+        if job is None:
+            return _error(404, f"no job '{job_id[:40]}' (jobs are kept while the server runs)")
+        return job.view()
+
+    @app.post("/api/upload")
+    def upload(u: Upload) -> dict[str, Any]:
+        sc = explorer.upload(u.name, u.text)
+        return {"name": u.name, "description": sc.description, "start": str(sc.start),
+                "end": str(sc.end), "sites": list(sc.sites)}
 
     return app
 

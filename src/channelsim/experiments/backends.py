@@ -62,9 +62,11 @@ class Task:
     scenario: dict[str, Any]
     seed: int
     debug: bool = False
+    tables: tuple[str, ...] | None = None  # the store's data tables to make (None: all)
 
     def run(self) -> Record:
-        return Record.of(run(scenario.from_dict(self.scenario), seed=self.seed, debug=self.debug))
+        return Record.of(run(scenario.from_dict(self.scenario), seed=self.seed, debug=self.debug),
+                         self.tables)
 
 
 def run_task(task: Any) -> Any:

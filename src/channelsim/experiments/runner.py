@@ -34,13 +34,15 @@ def plan(store: Store, scenarios: list[Scenario], seeds: Iterable[int]
 
 
 def execute(store: Store, todo: list[Pair], backend: Backend, debug: bool = False,
-            on_done: Callable[[Record], None] | None = None) -> None:
-    """Run `todo` on `backend`, committing each run to `store` as it finishes."""
+            on_done: Callable[[Record], None] | None = None,
+            tables: tuple[str, ...] | None = None) -> None:
+    """Run `todo` on `backend`, committing each run to `store` as it finishes (with only
+    `tables` of its data, if given)."""
 
     def tasks() -> Iterator[Task]:
         for sc, seed in todo:
             store.start((sc.digest(), seed), sc.name)
-            yield Task(sc.model_dump(mode="json"), seed, debug)
+            yield Task(sc.model_dump(mode="json"), seed, debug, tables)
 
     for record in backend.map(tasks()):
         if record.version != __version__:

@@ -105,6 +105,11 @@ class Section:
 
 
 def sections(exp: Experiment, period: str | None = None) -> list[Section]:
+    if exp.kind == "sensitivity":  # many scenarios, one per design row: no series or map
+        from . import sensitivity
+
+        return [Section("Sensitivity", sensitivity.figures(exp)),
+                Section("Provenance and reproduction", _provenance(exp))]
     start, end = _period(exp, period)
     out = [Section("Scorecard", _scorecard(exp))]
     if exp.kind == "comparison":

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from ..store import STORE_FILE, Store, StoreError
 
-KINDS = ("run", "replicates", "comparison", "sweep")
+KINDS = ("run", "replicates", "comparison", "sweep", "sensitivity")
 
 
 class ReportError(Exception):
@@ -92,6 +92,8 @@ def load(results: str | Path) -> Experiment:
 
 
 def _kind(summary: dict[str, Any]) -> str:
+    if "indices" in summary and "method" in summary:
+        return "sensitivity"
     if "effects" in summary:
         return "comparison"
     if "points" in summary:
@@ -99,4 +101,4 @@ def _kind(summary: dict[str, Any]) -> str:
     if "scorecard" in summary:
         return "replicates" if summary.get("reps", 1) > 1 else "run"
     raise ReportError("summary.json is of no kind this report knows (a run, replicates, "
-                      "a comparison or a sweep)")
+                      "a comparison, a sweep or a sensitivity analysis)")

@@ -38,20 +38,23 @@ def main() -> None:
     with backend:
         list(backend.pool.map(_warm_up_task, range(args.workers)))
         started = time.perf_counter() - t0
-        rows: list[dict] = []
+        print(f"workers started and warm in {started:.1f} s", flush=True)
+        print("| generation | tolerance | simulations | seconds | simulations/s |")
+        print("|---|---|---|---|---|", flush=True)
+        total = {"simulations": 0.0, "seconds": 0.0}
+
+        def show(row: dict) -> None:
+            for k in total:
+                total[k] += row[k]
+            print(f"| {row['generation']} | {row['epsilon']:.3g} | {row['simulations']} | "
+                  f"{row['seconds']:.1f} | {row['simulations'] / row['seconds']:.2f} |",
+                  flush=True)
+
         abc_smc.calibrate(problem, args.particles, args.generations, seed=args.seed,
-                          backend=_Open(backend), progress=rows.append)
-    print(f"workers started and warm in {started:.1f} s")
-    print("| generation | tolerance | simulations | seconds | simulations/s |")
-    print("|---|---|---|---|---|")
-    total_sims = total_s = 0.0
-    for row in rows:
-        total_sims += row["simulations"]
-        total_s += row["seconds"]
-        print(f"| {row['generation']} | {row['epsilon']:.3g} | {row['simulations']} | "
-              f"{row['seconds']:.1f} | {row['simulations'] / row['seconds']:.2f} |")
-    print(f"all: {total_sims:.0f} simulations in {total_s:.1f} s, "
-          f"{total_sims / total_s:.2f} simulations/s on {args.workers} workers")
+                          backend=_Open(backend), progress=show)
+    print(f"all: {total['simulations']:.0f} simulations in {total['seconds']:.1f} s, "
+          f"{total['simulations'] / total['seconds']:.2f} simulations/s on {args.workers} "
+          "workers")
 
 
 def _warm_up_task(_: int) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,9 +53,11 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
         "scenario": problem.label,
         "settings": {"particles": particles, "generations": generations, "seed": seed,
                      "quantile": 0.5},
-        "made": {"commit": _commit(), "version": __version__,
-                 "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                 "seconds": round(seconds, 1)},
+        "made": {"command": " ".join(["channelsim", *sys.argv[1:]]), "commit": _commit(),
+                 "version": __version__, "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                 "seconds": round(seconds, 1),
+                 # the generations' own time: a resumed calibration's whole wall time
+                 "generation_seconds": round(sum(g.seconds for g in result.generations), 1)},
         "generations": [{"epsilon": g.epsilon if g.epsilon < float("inf") else None,
                          "acceptance": g.acceptance, "ess": g.ess,
                          "simulations": int(g.tries.sum()), "seconds": g.seconds}

@@ -143,19 +143,30 @@ class ScenarioModel:
         raw = copy.deepcopy(self.raw)
         if end is not None:
             raw["end"] = end
-        values = dict(zip(self.names, theta, strict=True))
-        if "inflow.first_level" in values:
-            sc = scenario.from_dict(raw, self.source)
-            years = list(range(sc.start.year, sc.end.year + 1))
-            raw["arrivals"]["per_year"] = walk(values, years, rng, self.max_level)
-        for name, value in values.items():
-            if not name.startswith("inflow."):
-                *path, last = name.split(".")
-                node = raw
-                for part in path:
-                    node = node[part]
-                node[last] = float(value)
+        set_draw(raw, self.source, self.names, theta, rng, self.max_level)
         return scenario.from_dict(raw, self.source)
+
+
+def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np.ndarray,
+             rng: np.random.Generator | None = None, max_level: float | None = None) -> None:
+    """Put a draw's values into a scenario's raw table, in place: the latent inflow replaces
+    arrivals.per_year, every other name is a dotted key to one number."""
+    values = dict(zip(names, theta, strict=True))
+    if "inflow.first_level" in values:
+        sc = scenario.from_dict(raw, source)
+        years = list(range(sc.start.year, sc.end.year + 1))
+        raw.setdefault("arrivals", {})["per_year"] = walk(values, years, rng, max_level)
+    for name, value in values.items():
+        if not name.startswith("inflow."):
+            *path, last = name.split(".")
+            node = raw
+            for part in path:
+                node = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict) or not isinstance(node.get(last), int | float):
+                raise ScenarioError(source, [(name, "the draw names no single number in "
+                                              "this scenario (a dotted key path is needed)")],
+                                    "cannot take the posterior")
+            node[last] = float(value)
 
     def __call__(self, theta: np.ndarray, rng: np.random.Generator,
                  epsilon: float = np.inf) -> float:

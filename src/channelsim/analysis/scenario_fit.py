@@ -147,27 +147,6 @@ class ScenarioModel:
         return scenario.from_dict(raw, self.source)
 
 
-def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np.ndarray,
-             rng: np.random.Generator | None = None, max_level: float | None = None) -> None:
-    """Put a draw's values into a scenario's raw table, in place: the latent inflow replaces
-    arrivals.per_year, every other name is a dotted key to one number."""
-    values = dict(zip(names, theta, strict=True))
-    if "inflow.first_level" in values:
-        sc = scenario.from_dict(raw, source)
-        years = list(range(sc.start.year, sc.end.year + 1))
-        raw.setdefault("arrivals", {})["per_year"] = walk(values, years, rng, max_level)
-    for name, value in values.items():
-        if not name.startswith("inflow."):
-            *path, last = name.split(".")
-            node = raw
-            for part in path:
-                node = node.get(part) if isinstance(node, dict) else None
-            if not isinstance(node, dict) or not isinstance(node.get(last), int | float):
-                raise ScenarioError(source, [(name, "the draw names no single number in "
-                                              "this scenario (a dotted key path is needed)")],
-                                    "cannot take the posterior")
-            node[last] = float(value)
-
     def __call__(self, theta: np.ndarray, rng: np.random.Generator,
                  epsilon: float = np.inf) -> float:
         sim = Sim(self.scenario_at(theta, self.end), seed=int(rng.integers(2**31)))
@@ -193,6 +172,28 @@ def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np
                                            None if day is None else len(rows))
             weights += weight
         return total / weights
+
+
+def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np.ndarray,
+             rng: np.random.Generator | None = None, max_level: float | None = None) -> None:
+    """Put a draw's values into a scenario's raw table, in place: the latent inflow replaces
+    arrivals.per_year, every other name is a dotted key to one number."""
+    values = dict(zip(names, theta, strict=True))
+    if "inflow.first_level" in values:
+        sc = scenario.from_dict(raw, source)
+        years = list(range(sc.start.year, sc.end.year + 1))
+        raw.setdefault("arrivals", {})["per_year"] = walk(values, years, rng, max_level)
+    for name, value in values.items():
+        if not name.startswith("inflow."):
+            *path, last = name.split(".")
+            node = raw
+            for part in path:
+                node = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict) or not isinstance(node.get(last), int | float):
+                raise ScenarioError(source, [(name, "the draw names no single number in "
+                                              "this scenario (a dotted key path is needed)")],
+                                    "cannot take the posterior")
+            node[last] = float(value)
 
 
 def problem_for(name_or_path: str | Path) -> abc_smc.Problem:

@@ -156,7 +156,10 @@ def _posterior_option(p: argparse.ArgumentParser) -> None:
                         "(default: the one a bundled scenario ships; 'none': chance only)")
 
 
-def _posterior(args: argparse.Namespace, name: str) -> Any:
+def _posterior(args: argparse.Namespace, name: str, scenarios: list[scenario.Scenario]) -> Any:
+    """The posterior to draw from, if any; the work is checked first, before a scenario is
+    built for each replicate."""
+    limits.check_work(scenarios, args.reps, args.yes)
     from .analysis import posterior
 
     return posterior.choose(args.posterior, name)
@@ -198,7 +201,7 @@ def _address(text: str) -> str:
 
 def _cmd_run(args: argparse.Namespace, err: Console) -> int:
     sc = scenario.load(args.scenario, args.overrides)
-    post, seeds = _posterior(args, args.scenario), _seeds(args)
+    post, seeds = _posterior(args, args.scenario, [sc]), _seeds(args)
     scs = [post.scenario(args.scenario, args.overrides, s) for s in seeds] if post else [sc]
     out = _out(args, sc.name, [sc])
     with _experiment(args, err, scs, out, sc.name, seeds if post else None) as (st, keys):
@@ -216,7 +219,7 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
             "difference is not the effect of one change; give --different-periods to compare "
             "them anyway"))], "different periods")
     out = _out(args, f"compare-{a.name}-{b.name}", [a, b])
-    post, seeds = _posterior(args, args.a), _seeds(args)
+    post, seeds = _posterior(args, args.a, [a, b]), _seeds(args)
     arm_a, arm_b = ([post.scenario(args.a, args.overrides, s) for s in seeds],
                     [post.scenario(args.b, args.overrides + args.overrides_b, s) for s in seeds]
                     ) if post else ([a] * len(seeds), [b] * len(seeds))
@@ -235,7 +238,7 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
     scs = [scenario.load(args.scenario, args.overrides + sweeps.overrides(pt)) for pt in points]
     name = scs[0].name
     out = _out(args, f"sweep-{name}", scs[:1], variant=bool(args.overrides))
-    seeds, post = _seeds(args), _posterior(args, args.scenario)
+    seeds, post = _seeds(args), _posterior(args, args.scenario, scs)
     runs = [[post.scenario(args.scenario, args.overrides + sweeps.overrides(pt), s)
              for s in seeds] if post else [sc] * len(seeds)
             for pt, sc in zip(points, scs, strict=True)]

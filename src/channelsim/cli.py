@@ -117,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
     _experiment_options(cal, reps=1)
     cal.set_defaults(handler=_cmd_calibrate)
 
+    f = sub.add_parser("fit", help="posterior predictive runs against the observed series: "
+                                   "ARD, band coverage, CRPS, and the held-out forecast")
+    f.add_argument("scenario")
+    _experiment_options(f, reps=20)
+    _posterior_option(f)
+    f.set_defaults(handler=_cmd_fit)
+
     s = sub.add_parser("scenarios", help="the bundled scenarios: list them, or show one's "
                                          "numbers with their sources")
     s.add_argument("action", choices=["list", "show"])
@@ -367,6 +374,16 @@ def _cmd_calibrate(args: argparse.Namespace, err: Console) -> int:
     except KeyboardInterrupt:
         raise Interrupted("every whole generation is kept; the same command resumes") from None
     return _report(args, err, summary, out, commands.print_calibration)
+
+
+def _cmd_fit(args: argparse.Namespace, err: Console) -> int:
+    from .analysis import commands
+
+    post = _posterior(args, args.scenario, [scenario.load(args.scenario, args.overrides)])
+    result, out = commands.fit(args.scenario, args.overrides, post, _seeds(args), args.out,
+                               _backend(args, args.reps), _uncertainty(post, args.reps)
+                               ["uncertainty"])
+    return _report(args, err, result, out, commands.print_fit)
 
 
 class _Progress:

@@ -85,3 +85,37 @@ def print_calibration(summary: dict[str, Any], console: Console) -> None:
     for name, p in summary["parameters"].items():
         table.add_row(name, f"{p['mean']:.4g}", f"{p['sd']:.3g}")
     console.print(table)
+
+
+def fit(name: str, overrides: list[str], post: Any, seeds: list[int], out: Path | None,
+        backend: Any, uncertainty: str) -> tuple[dict[str, Any], Path]:
+    """Posterior predictive runs scored against the target series; the tables go into OUT's
+    results store (fit_series, fit_bands, heldout) for `channelsim report`."""
+    from . import fit as fitting
+
+    tasks, series, years = fitting.tasks(name, overrides, post, seeds)
+    out = out or Path("results") / f"fit-{Path(name).stem}"
+    out.mkdir(parents=True, exist_ok=True)
+    result, tables = fitting.fit(tasks, series, years, backend, uncertainty)
+    result = {"scenario": name, "seeds": seeds} | result
+    fitting.store_tables(str(out / STORE_FILE), tables)
+    (out / "fit.json").write_text(json.dumps(result, indent=1))
+    return result, out
+
+
+def print_fit(result: dict[str, Any], console: Console) -> None:
+    from rich.table import Table
+
+    console.print(f"{result['scenario']}: {result['reps']} posterior predictive runs")
+    table = Table("series", "ARD", "in 50% band", "in 90% band", "CRPS", "observations")
+    for name, s in result["series"].items():
+        table.add_row(name, f"{s['ard']:.2f}", f"{s['coverage_50']:.0%}",
+                      f"{s['coverage_90']:.0%}", f"{s['crps']:.4g}", str(s["n"]))
+    console.print(table)
+    for year, h in result["heldout"].items():
+        f, m = h["forecast"], h["months"]
+        console.print(f"held out {year}, {h['series']} in the year: forecast {f['mean']:,.0f} "
+                      f"[{f['p05']:,.0f}, {f['p95']:,.0f}], observed {h['observed']:,.0f}, "
+                      f"naive (last year) {h['naive']:,.0f}; by month ARD {m['ard_forecast']:.2f}"
+                      f" against the naive {m['ard_naive']:.2f}, {m['coverage_90']:.0%} of "
+                      "months in the 90% band", highlight=False)

@@ -430,6 +430,11 @@ class _RateColumn(ProgressColumn):
 
 def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
     sc = scenario.load(args.scenario, args.overrides)
+    if sc.calibration is not None:
+        from .analysis.scenario_fit import unsimulated
+
+        if problems := unsimulated(sc.calibration):
+            raise scenario.ScenarioError(args.scenario, problems, "cannot be calibrated")
     for line in doubts(sc):
         err.print(f"warning: {line}", highlight=False, markup=False)
     print(f"{args.scenario}: valid scenario '{sc.name}' ({sc.start} to {sc.end}, "

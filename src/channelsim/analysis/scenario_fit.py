@@ -196,6 +196,13 @@ def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np
             node[last] = float(value)
 
 
+def unsimulated(cal: scenario.Calibration) -> list[tuple[str, str]]:
+    """The targets naming an observed series the model does not simulate, as problems."""
+    return [(f"calibration.targets.{i}.series", f"'{t.series}' is not simulated yet; "
+             f"allowed: {', '.join(SIMULATED)}")
+            for i, t in enumerate(cal.targets) if t.series not in SIMULATED]
+
+
 def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
     """The ABC problem of a scenario's [calibration]; bad paths or series name their key."""
     path = scenario.resolve_path(name_or_path)
@@ -228,10 +235,9 @@ def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
         priors.append(prior)
     n_days = (sc.end - sc.start).days + 1
     targets = []
+    problems += unsimulated(cal)
     for i, t in enumerate(cal.targets):
         if t.series not in SIMULATED:
-            problems.append((f"calibration.targets.{i}.series", f"'{t.series}' is not "
-                             f"simulated yet; allowed: {', '.join(SIMULATED)}"))
             continue
         rows = rows_for(t, np.datetime64(sc.start), n_days)
         unknown = sorted({r.site for r in rows if r.site and r.site not in sc.sites})

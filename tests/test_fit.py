@@ -6,7 +6,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from channelsim.analysis import scores
+from channelsim.analysis import observed, scores
 from channelsim.cli import main
 
 ENS = np.array([[1.0, 10.0], [3.0, 20.0], [5.0, 30.0]])  # 3 replicates, 2 observations
@@ -39,8 +39,8 @@ def test_crps_of_an_ensemble_by_hand():
 
 SHORT = """extends = "channel-history"
 name = "fit-test"
-start = 2018-01-01
-end = 2019-06-30
+start = 2018-07-01
+end = 2019-02-28
 [sources]
 "calibration.targets" = "assumption: a test"
 "calibration.heldout_years" = "assumption: a test"
@@ -71,11 +71,28 @@ def test_fit_gives_scores_by_series_and_the_heldout_forecast_and_stores_the_tabl
                             "fit_bands ORDER BY date").fetchall()
         series = con.execute("SELECT series, ard FROM fit_series").fetchall()
         heldout = con.execute("SELECT sum(observed), sum(naive) FROM heldout").fetchone()
-    assert len(bands) == 18 and sum(b[1] for b in bands) == 6
+    assert len(bands) == 8 and sum(b[1] for b in bands) == 2
     assert all(b[4] <= b[5] <= b[6] <= b[7] for b in bands)
     assert series == [("small_boat_arrivals_monthly", pytest.approx(monthly["ard"]))]
     assert heldout == (pytest.approx(held["observed"]), pytest.approx(held["naive"]))
-    # January to June 2019 observed; the naive forecast is the same months of 2018
-    months_2018 = [b[2] for b in bands if b[0] < "2018-07"]
+    # January and February 2019 observed; the naive forecast is the same months of 2018
+    naive = observed.points("small_boat_arrivals_monthly", 2018, 2018)["value"][:2].sum()
     assert held["observed"] == pytest.approx(sum(b[2] for b in bands if b[1]))
-    assert held["naive"] == pytest.approx(sum(months_2018))
+    assert held["naive"] == pytest.approx(naive)
+
+
+def test_forecast_gives_crossings_by_mode_by_month_with_bands(tmp_path, capsys):
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT)
+    out = tmp_path / "fc"
+    assert main(["forecast", str(path), "--until", "2019-02-28", "--posterior", "none",
+                 "--reps", "2", "--workers", "1", "--out", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["months"] == ["2019-01", "2019-02"]  # from the first held-out year
+    boats = result["crossings"]["small_boat"]["2019-01"]
+    assert boats["p05"] <= boats["p25"] <= boats["mean"] <= boats["p95"]
+    with duckdb.connect(str(out / "results.duckdb")) as con:
+        assert con.execute("SELECT count(*) FROM forecast WHERE mode = 'small_boat'"
+                           ).fetchone()[0] == 2
+    assert main(["forecast", str(path), "--until", "2018-09-30", "--out", str(out)]) == 2
+    assert "the first month the calibration did not fit" in capsys.readouterr().err

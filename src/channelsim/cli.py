@@ -124,6 +124,15 @@ def _parser() -> argparse.ArgumentParser:
     _posterior_option(f)
     f.set_defaults(handler=_cmd_fit)
 
+    fc = sub.add_parser("forecast", help="crossings by mode by month with 50% and 90% bands "
+                                         "from the posterior, the inflow walked forward")
+    fc.add_argument("scenario")
+    fc.add_argument("--until", type=_day, required=True, metavar="DATE",
+                    help="the last day to forecast, e.g. 2026-12-31")
+    _experiment_options(fc, reps=20)
+    _posterior_option(fc)
+    fc.set_defaults(handler=_cmd_forecast)
+
     s = sub.add_parser("scenarios", help="the bundled scenarios: list them, or show one's "
                                          "numbers with their sources")
     s.add_argument("action", choices=["list", "show"])
@@ -384,6 +393,25 @@ def _cmd_fit(args: argparse.Namespace, err: Console) -> int:
                                _backend(args, args.reps), _uncertainty(post, args.reps)
                                ["uncertainty"])
     return _report(args, err, result, out, commands.print_fit)
+
+
+def _cmd_forecast(args: argparse.Namespace, err: Console) -> int:
+    from .analysis import commands
+
+    post = _posterior(args, args.scenario, [scenario.load(args.scenario, args.overrides)])
+    result, out = commands.forecast(args.scenario, args.overrides, post, _seeds(args),
+                                    args.until, args.out, _backend(args, args.reps),
+                                    _uncertainty(post, args.reps)["uncertainty"])
+    return _report(args, err, result, out, commands.print_forecast)
+
+
+def _day(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 class _Progress:

@@ -119,3 +119,33 @@ def print_fit(result: dict[str, Any], console: Console) -> None:
                       f"naive (last year) {h['naive']:,.0f}; by month ARD {m['ard_forecast']:.2f}"
                       f" against the naive {m['ard_naive']:.2f}, {m['coverage_90']:.0%} of "
                       "months in the 90% band", highlight=False)
+
+
+def forecast(name: str, overrides: list[str], post: Any, seeds: list[int], until: Any,
+             out: Path | None, backend: Any, uncertainty: str) -> tuple[dict[str, Any], Path]:
+    """Crossings by mode by month with bands; the table goes into OUT's results store."""
+    from . import fit as fitting
+    from . import forecast as forecasting
+
+    tasks = forecasting.tasks(name, overrides, post, seeds, until)
+    out = out or Path("results") / f"forecast-{Path(name).stem}"
+    out.mkdir(parents=True, exist_ok=True)
+    result, table = forecasting.forecast(tasks, backend, uncertainty)
+    result = {"scenario": name, "until": until.isoformat(), "seeds": seeds} | result
+    fitting.store_tables(str(out / STORE_FILE), {"forecast": table})
+    (out / "forecast.json").write_text(json.dumps(result, indent=1))
+    return result, out
+
+
+def print_forecast(result: dict[str, Any], console: Console) -> None:
+    from rich.table import Table
+
+    console.print(f"{result['scenario']}: crossings by month to {result['until']}, "
+                  f"{result['reps']} runs, mean [50% band] [90% band]")
+    modes = list(result["crossings"])
+    table = Table("month", *modes)
+    for month in result["months"]:
+        cells = [result["crossings"][m][month] for m in modes]
+        table.add_row(month, *(f"{c['mean']:,.0f} [{c['p25']:,.0f}-{c['p75']:,.0f}] "
+                               f"[{c['p05']:,.0f}-{c['p95']:,.0f}]" for c in cells))
+    console.print(table)

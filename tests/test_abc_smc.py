@@ -71,11 +71,11 @@ class Killed:
     at: int
     calls: list
 
-    def __call__(self, theta, rng):
+    def __call__(self, theta, rng, epsilon=np.inf):
         self.calls.append(1)
         if len(self.calls) == self.at:
             raise KeyboardInterrupt
-        return TOY(theta, rng)
+        return TOY(theta, rng, epsilon)
 
 
 def test_a_killed_calibration_resumes_to_the_uninterrupted_result(tmp_path):

@@ -12,7 +12,9 @@ from channelsim.analysis.scenario_fit import Row
 def test_the_history_fits_inflow_steps_and_its_parameters():
     pb = scenario_fit.problem_for("channel-history")
     assert pb.names[:3] == ("inflow.first_level", "inflow.step", "inflow.z.2015")
-    assert pb.names[12] == "inflow.z.2025" and "routes.calais_boat.death" in pb.names
+    # the walk is fitted to the held-out year; calibration runs stop at the last target year
+    assert pb.names[10] == "inflow.z.2023" and pb.names[11] == "behaviour.attempt_probability"
+    assert "routes.calais_boat.death" in pb.names and pb.model.end == "2022-12-31"
     series = [t[0] for t in pb.model.targets]
     assert series[0] == "small_boat_arrivals_monthly"
     assert len(pb.model.targets[0][3]) == 60  # months of 2018-2022; 2023 held out
@@ -28,18 +30,24 @@ def test_a_draw_sets_the_inflow_walk_and_the_parameters():
               "relocation.rate": 0.01}
     for k, v in values.items():
         theta[pb.names.index(k)] = v
-    sc = pb.model.scenario_at(theta)
+    sc = pb.model.scenario_at(theta, rng=np.random.default_rng(0))
     per_year = sc.arrivals.per_year
     assert per_year[2014] == pytest.approx(1000.0)
     assert per_year[2015] == pytest.approx(1000.0 * np.exp(0.5))
     assert per_year[2016] == pytest.approx(1000.0 * np.exp(-0.5))
-    assert per_year[2025] == pytest.approx(per_year[2016])  # later steps are 0
+    assert per_year[2023] == pytest.approx(per_year[2016])  # later fitted steps are 0
+    # 2024 and 2025 walk on from 2023 with the fitted step size and the stream's normals
+    z = np.random.default_rng(0).standard_normal(2)
+    assert per_year[2025] == pytest.approx(per_year[2023] * np.exp(0.5 * z.sum()))
+    with pytest.raises(ValueError, match="need a stream"):
+        pb.model.scenario_at(theta)
+    assert pb.model.scenario_at(theta, end="2022-12-31").end.year == 2022
     assert sc.routes["calais_boat"].interception.base == 0.4
     assert sc.routes["calais_boat"].interception.officers == 0.15  # the rest untouched
     assert sc.behaviour.attempt_probability == 0.2
     theta[pb.names.index("inflow.z.2015")] = 40.0  # a walk far above the cap
     assert scenario_fit.problem_for("channel-history").model.max_level == 200_000
-    assert max(pb.model.scenario_at(theta).arrivals.per_year.values()) == 200_000
+    assert max(pb.model.scenario_at(theta, pb.model.end).arrivals.per_year.values()) == 200_000
 
 
 def _child(tmp_path, text):
@@ -92,7 +100,7 @@ def test_a_run_is_scored_on_its_own_series():
             "relocation.rate": 0.005}
     for k, v in base.items():
         theta[pb.names.index(k)] = v
-    res = run(pb.model.scenario_at(theta), seed=0)
+    res = run(pb.model.scenario_at(theta, pb.model.end), seed=0)
     for series, kind, _, rows in pb.model.targets:
         sim = scenario_fit.simulated(res, series, list(rows))
         assert (sim >= 0).all()
@@ -105,3 +113,25 @@ def test_a_run_is_scored_on_its_own_series():
     years = res.dates.astype("datetime64[Y]").astype(int) + 1970
     in_fit = (years >= 2018) & (years <= 2022)
     assert boats.sum() == res.route["crossings"][in_fit][:, boat_routes].sum()
+
+
+def test_a_run_stopped_above_the_tolerance_is_one_that_would_have_ended_above_it():
+    """The lower bound from the rows already simulated never exceeds the whole distance, so
+    early stopping changes no decision; a run within the tolerance gives its exact distance."""
+    pb = scenario_fit.problem_for("channel-history")
+    theta = np.array([{"inflow.first_level": 1500.0, "inflow.step": 0.3,
+                       "behaviour.attempt_probability": 0.35, "exits.base_hazard": 0.0012,
+                       "routes.calais_ferry.interception.base": 1.6,
+                       "routes.calais_boat.interception.base": 0.3,
+                       "routes.calais_boat.death": 2e-4, "relocation.rate": 0.02}.get(n, 0.0)
+                      for n in pb.names])
+    model = pb.model
+    whole = model(theta, np.random.default_rng(1))
+    assert np.isfinite(whole)
+    assert model(theta, np.random.default_rng(1), epsilon=whole) == whole
+    assert model(theta, np.random.default_rng(1), epsilon=0.5 * whole) == np.inf
+    sim = scenario_fit.Sim(model.scenario_at(theta, model.end), seed=int(
+        np.random.default_rng(1).integers(2**31)))
+    res = sim.run()
+    bounds = [model.score(res, day) for day in range(0, len(res.dates), 200)]
+    assert all(b <= whole + 1e-12 for b in bounds) and bounds == sorted(bounds)

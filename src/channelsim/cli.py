@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                    help=f"a TOML file or a bundled scenario name (default: {DEFAULT_SCENARIO})")
     _experiment_options(r, reps=1)
+    _posterior_option(r)
     r.set_defaults(handler=_cmd_run)
 
     c = sub.add_parser("compare", help="paired runs of two scenarios: the effect of B against A")
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--different-periods", action="store_true",
                    help="compare scenarios whose start and end differ (refused otherwise)")
     _experiment_options(c, reps=10)
+    _posterior_option(c)
     c.set_defaults(handler=_cmd_compare)
 
     w = sub.add_parser("sweep", help="run a scenario over a grid or Latin hypercube of values")
@@ -100,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--points", type=_pos_int, default=None,
                    help="points of a Latin hypercube (default: as many as the grid)")
     _experiment_options(w, reps=1)
+    _posterior_option(w)
     w.set_defaults(handler=_cmd_sweep)
 
     v = sub.add_parser("validate", help="check a scenario file; nothing is run")
@@ -123,6 +126,22 @@ def _parser() -> argparse.ArgumentParser:
                      help="Morris trajectories (default 10) or Sobol base samples (default 64)")
     _experiment_options(sen, reps=1)
     sen.set_defaults(handler=_cmd_sensitivity)
+
+    f = sub.add_parser("fit", help="posterior predictive runs against the observed series: "
+                                   "ARD, band coverage, CRPS, and the held-out forecast")
+    f.add_argument("scenario")
+    _experiment_options(f, reps=20)
+    _posterior_option(f)
+    f.set_defaults(handler=_cmd_fit)
+
+    fc = sub.add_parser("forecast", help="crossings by mode by month with 50% and 90% bands "
+                                         "from the posterior, the inflow walked forward")
+    fc.add_argument("scenario")
+    fc.add_argument("--until", type=_day, required=True, metavar="DATE",
+                    help="the last day to forecast, e.g. 2026-12-31")
+    _experiment_options(fc, reps=20)
+    _posterior_option(fc)
+    fc.set_defaults(handler=_cmd_forecast)
 
     s = sub.add_parser("scenarios", help="the bundled scenarios: list them, show one's "
                                          "values with their sources, or start a new one")
@@ -176,6 +195,25 @@ def _width_option(p: argparse.ArgumentParser) -> None:
                         "200); a table that does not fit is printed row by row")
 
 
+def _posterior_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--posterior", default=None, metavar="FILE",
+                   help="a calibration's posterior.json: replicate i runs draw i with seed i "
+                        "(default: the one a bundled scenario ships; 'none': chance only)")
+
+
+def _posterior(args: argparse.Namespace, name: str, scenarios: list[scenario.Scenario]) -> Any:
+    """The posterior to draw from, if any; the work is checked first, before a scenario is
+    built for each replicate."""
+    limits.check_work(scenarios, args.reps, args.yes)
+    from .analysis import posterior
+
+    return posterior.choose(args.posterior, name)
+
+
+def _uncertainty(post: Any, reps: int) -> dict[str, str]:
+    return {"uncertainty": post.describe(reps) if post else "chance only"}
+
+
 MAX_SEED, MAX_REPS = 2**62, 1_000_000  # seeds are stored as 64-bit integers
 
 
@@ -210,9 +248,11 @@ def _cmd_run(args: argparse.Namespace, err: Console) -> int:
     from .experiments import combine
 
     sc = scenario.load(args.scenario, args.overrides)
+    post, seeds = _posterior(args, args.scenario, [sc]), _seeds(args)
+    scs = [post.scenario(args.scenario, args.overrides, s) for s in seeds] if post else [sc]
     out = _out(args, sc.name, [sc])
-    with _experiment(args, err, [sc], out, sc.name) as (st, keys):
-        summary = combine(st.summaries(keys))
+    with _experiment(args, err, scs, out, sc.name, seeds if post else None) as (st, keys):
+        summary = combine(st.summaries(keys)) | _uncertainty(post, args.reps)
         st.export(out, keys, summary)
     return _report(args, err, summary, out, print_summary)
 
@@ -229,10 +269,15 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
             "them anyway"))], "different periods")
     out = _out(args, f"compare-{a.name}-{b.name}", [a, b],
                variant=bool(args.overrides or args.overrides_b))
-    with _experiment(args, err, [a, b], out, f"{a.name} vs {b.name}") as (st, keys):
-        seeds = _seeds(args)
-        result = compare(st.summaries([(a.digest(), s) for s in seeds]),
-                         st.summaries([(b.digest(), s) for s in seeds]))
+    post, seeds = _posterior(args, args.a, [a, b]), _seeds(args)
+    arm_a, arm_b = ([post.scenario(args.a, args.overrides, s) for s in seeds],
+                    [post.scenario(args.b, args.overrides + args.overrides_b, s) for s in seeds]
+                    ) if post else ([a] * len(seeds), [b] * len(seeds))
+    runs = (arm_a + arm_b, seeds + seeds) if post else ([a, b], None)
+    with _experiment(args, err, runs[0], out, f"{a.name} vs {b.name}", runs[1]) as (st, keys):
+        result = compare(*(st.summaries([(x.digest(), s) for x, s in zip(arm, seeds, strict=True)])
+                           for arm in (arm_a, arm_b)))
+        result |= _uncertainty(post, args.reps)
         st.export(out, keys, result)
     return _report(args, err, result, out, print_comparison)
 
@@ -245,12 +290,17 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
     scs = [scenario.load(args.scenario, args.overrides + sweeps.overrides(pt)) for pt in points]
     name = scs[0].name
     out = _out(args, f"sweep-{name}", scs[:1], variant=bool(args.overrides))
-    seeds = _seeds(args)
-    with _experiment(args, err, scs, out, f"{name} sweep") as (st, keys):
-        ensembles = [combine(st.summaries([(sc.digest(), s) for s in seeds])) for sc in scs]
+    seeds, post = _seeds(args), _posterior(args, args.scenario, scs)
+    runs = [[post.scenario(args.scenario, args.overrides + sweeps.overrides(pt), s)
+             for s in seeds] if post else [sc] * len(seeds)
+            for pt, sc in zip(points, scs, strict=True)]
+    with _experiment(args, err, sum(runs, []) if post else scs, out, f"{name} sweep",
+                     seeds * len(scs) if post else None) as (st, keys):
+        ensembles = [combine(st.summaries([(x.digest(), s) for x, s in
+                                           zip(row, seeds, strict=True)])) for row in runs]
         result = sweeps.summary(name, args.design, params, seeds, points,
                                 [sc.digest() for sc in scs], ensembles)
-        st.export(out, keys, result)
+        st.export(out, keys, result | _uncertainty(post, args.reps))
     return _report(args, err, result, out, print_sweep)
 
 
@@ -262,6 +312,9 @@ def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out:
         print(jsontext.dumps(result | {"results": str(out)}))
     else:
         show(result, console(args.width))
+        if "uncertainty" in result:
+            console(args.width).print(f"intervals include: {result['uncertainty']}",
+                                      highlight=False)
         err.print(f"results written to {out}/ (Parquet, {STORE_FILE}, summary.json)")
     return 0
 
@@ -305,15 +358,17 @@ def _checked_out(out: Path) -> Path:
 
 @contextmanager
 def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario.Scenario],
-                out: Path, label: str) -> Iterator[tuple[Store, list[Key]]]:
-    """Run every (scenario, seed) not yet in out's store; then hand over the store and keys."""
+                out: Path, label: str, paired: list[int] | None = None
+                ) -> Iterator[tuple[Store, list[Key]]]:
+    """Run every (scenario, seed) not yet in out's store, or with `paired` seeds scenario k
+    with seed k only (posterior draws); then hand over the store and keys."""
     from .engine import compiled
     from .experiments import execute, plan
     from .experiments.backends import ctrl_c_deferred
     from .store import STORE_FILE, Store
     from .warmup import compile_kernels
 
-    limits.check_work(scenarios, args.reps, args.yes)
+    limits.check_work(scenarios, 1 if paired else args.reps, args.yes)
     for sc in {id(sc): sc for sc in scenarios[:1] + scenarios[-1:]}.values():
         for line in doubts(sc):
             err.print(f"warning: {sc.name}: {line}", highlight=False, markup=False)
@@ -333,7 +388,7 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
     if not os.access(out, os.W_OK | os.X_OK):
         raise StoreError(f"{out}: the results folder is not writable; choose another --out")
     with Store(store) as st:
-        keys, todo = plan(st, scenarios, _seeds(args))
+        keys, todo = plan(st, scenarios, paired or _seeds(args), paired is not None)
         if len(todo) < len(keys):
             err.print(f"resuming: {len(keys) - len(todo)} of {len(keys)} runs are already "
                       f"finished in {st.path}", highlight=False)
@@ -390,6 +445,35 @@ def _cmd_sensitivity(args: argparse.Namespace, err: Console) -> int:
     return _report(args, err, result, out, sa.print_ranked)
 
 
+def _cmd_fit(args: argparse.Namespace, err: Console) -> int:
+    from .analysis import commands
+
+    post = _posterior(args, args.scenario, [scenario.load(args.scenario, args.overrides)])
+    result, out = commands.fit(args.scenario, args.overrides, post, _seeds(args), args.out,
+                               _backend(args, args.reps), _uncertainty(post, args.reps)
+                               ["uncertainty"])
+    return _report(args, err, result, out, commands.print_fit)
+
+
+def _cmd_forecast(args: argparse.Namespace, err: Console) -> int:
+    from .analysis import commands
+
+    post = _posterior(args, args.scenario, [scenario.load(args.scenario, args.overrides)])
+    result, out = commands.forecast(args.scenario, args.overrides, post, _seeds(args),
+                                    args.until, args.out, _backend(args, args.reps),
+                                    _uncertainty(post, args.reps)["uncertainty"])
+    return _report(args, err, result, out, commands.print_forecast)
+
+
+def _day(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
 class _Progress:
     """Runs done, rate and time left: a bar on a terminal, otherwise a line per finished run,
     so that the log of a batch job shows progress too."""
@@ -434,6 +518,11 @@ class _RateColumn(ProgressColumn):
 
 def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
     sc = scenario.load(args.scenario, args.overrides)
+    if sc.calibration is not None:
+        from .analysis.scenario_fit import unsimulated
+
+        if problems := unsimulated(sc.calibration):
+            raise scenario.ScenarioError(args.scenario, problems, "cannot be calibrated")
     for line in doubts(sc):
         err.print(f"warning: {line}", highlight=False, markup=False)
     print(f"{args.scenario}: valid scenario '{sc.name}' ({sc.start} to {sc.end}, "

@@ -161,7 +161,7 @@ class Results:
         r = self.route
         return {
             rid: _ratio(float(r["attempts"][:, i].sum()),
-                        _boats_used(r["attempts"][:, i], r["people_per_boat"][:, i]))
+                        boats_used(r["attempts"][:, i], r["people_per_boat"][:, i]))
             for i, rid in enumerate(self.route_ids)
             if not np.isnan(r["people_per_boat"][:, i]).all()
         }
@@ -331,7 +331,7 @@ class Results:
         }
 
 
-def _boats_used(attempts: np.ndarray, per_boat: np.ndarray) -> float:
+def boats_used(attempts: np.ndarray, per_boat: np.ndarray) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(np.nansum(np.where(attempts > 0, attempts / per_boat, 0.0)))
 

@@ -27,9 +27,11 @@ MAX_TRIES = 200_000  # proposals for one particle before the tolerance is declar
 
 
 class Model(Protocol):
-    """Simulates at parameter values (external scale) and returns the distance to the data."""
+    """Simulates at parameter values (external scale) and returns the distance to the data;
+    it may stop early and return inf once the distance is sure to exceed `epsilon`."""
 
-    def __call__(self, theta: np.ndarray, rng: np.random.Generator) -> float: ...
+    def __call__(self, theta: np.ndarray, rng: np.random.Generator,
+                 epsilon: float = np.inf) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class ParticleTask:
                 if not np.isfinite(priors.log_density(prs, x)):
                     continue
             theta = np.array([priors.to_external(p, v) for p, v in zip(prs, x, strict=True)])
-            d = float(self.problem.model(theta, rng))
+            d = float(self.problem.model(theta, rng, self.epsilon))
             if d <= self.epsilon:
                 return self.particle, x, d, tries
         raise RuntimeError(f"generation {self.generation}, particle {self.particle}: no "
@@ -177,7 +179,7 @@ def calibrate(problem: Problem, particles: int, generations: int, seed: int = 0,
                     left = (generations - t - 1) * gen.seconds
                     progress({"generation": t, "epsilon": eps, "acceptance": gen.acceptance,
                               "ess": gen.ess, "simulations": int(tries.sum()),
-                              "seconds_left": left})
+                              "seconds": gen.seconds, "seconds_left": left})
     finally:
         if store:
             store.close()

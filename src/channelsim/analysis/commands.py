@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,9 +53,11 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
         "scenario": problem.label,
         "settings": {"particles": particles, "generations": generations, "seed": seed,
                      "quantile": 0.5},
-        "made": {"commit": _commit(), "version": __version__,
-                 "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                 "seconds": round(seconds, 1)},
+        "made": {"command": " ".join(["channelsim", *sys.argv[1:]]), "commit": _commit(),
+                 "version": __version__, "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                 "seconds": round(seconds, 1),
+                 # the generations' own time: a resumed calibration's whole wall time
+                 "generation_seconds": round(sum(g.seconds for g in result.generations), 1)},
         "generations": [{"epsilon": g.epsilon if g.epsilon < float("inf") else None,
                          "acceptance": g.acceptance, "ess": g.ess,
                          "simulations": int(g.tries.sum()), "seconds": g.seconds}
@@ -86,3 +89,67 @@ def print_calibration(summary: dict[str, Any], console: Console) -> None:
     for name, p in summary["parameters"].items():
         table.add_row(name, f"{p['mean']:.4g}", f"{p['sd']:.3g}")
     emit(console, table)
+
+
+def fit(name: str, overrides: list[str], post: Any, seeds: list[int], out: Path | None,
+        backend: Any, uncertainty: str) -> tuple[dict[str, Any], Path]:
+    """Posterior predictive runs scored against the target series; the tables go into OUT's
+    results store (fit_series, fit_bands, heldout) for `channelsim report`."""
+    from . import fit as fitting
+
+    tasks, series, years = fitting.tasks(name, overrides, post, seeds)
+    out = out or Path("results") / f"fit-{Path(name).stem}"
+    out.mkdir(parents=True, exist_ok=True)
+    result, tables = fitting.fit(tasks, series, years, backend, uncertainty)
+    result = {"scenario": name, "seeds": seeds} | result
+    fitting.store_tables(str(out / STORE_FILE), tables)
+    (out / "fit.json").write_text(json.dumps(result, indent=1))
+    return result, out
+
+
+def print_fit(result: dict[str, Any], console: Console) -> None:
+    from rich.table import Table
+
+    console.print(f"{result['scenario']}: {result['reps']} posterior predictive runs")
+    table = Table("series", "ARD", "in 50% band", "in 90% band", "CRPS", "observations")
+    for name, s in result["series"].items():
+        table.add_row(name, f"{s['ard']:.2f}", f"{s['coverage_50']:.0%}",
+                      f"{s['coverage_90']:.0%}", f"{s['crps']:.4g}", str(s["n"]))
+    console.print(table)
+    for year, h in result["heldout"].items():
+        f, m = h["forecast"], h["months"]
+        console.print(f"held out {year}, {h['series']} in the year: forecast {f['mean']:,.0f} "
+                      f"[{f['p05']:,.0f}, {f['p95']:,.0f}], observed {h['observed']:,.0f}, "
+                      f"naive (last year) {h['naive']:,.0f}; by month ARD {m['ard_forecast']:.2f}"
+                      f" against the naive {m['ard_naive']:.2f}, {m['coverage_90']:.0%} of "
+                      "months in the 90% band", highlight=False)
+
+
+def forecast(name: str, overrides: list[str], post: Any, seeds: list[int], until: Any,
+             out: Path | None, backend: Any, uncertainty: str) -> tuple[dict[str, Any], Path]:
+    """Crossings by mode by month with bands; the table goes into OUT's results store."""
+    from . import fit as fitting
+    from . import forecast as forecasting
+
+    tasks = forecasting.tasks(name, overrides, post, seeds, until)
+    out = out or Path("results") / f"forecast-{Path(name).stem}"
+    out.mkdir(parents=True, exist_ok=True)
+    result, table = forecasting.forecast(tasks, backend, uncertainty)
+    result = {"scenario": name, "until": until.isoformat(), "seeds": seeds} | result
+    fitting.store_tables(str(out / STORE_FILE), {"forecast": table})
+    (out / "forecast.json").write_text(json.dumps(result, indent=1))
+    return result, out
+
+
+def print_forecast(result: dict[str, Any], console: Console) -> None:
+    from rich.table import Table
+
+    console.print(f"{result['scenario']}: crossings by month to {result['until']}, "
+                  f"{result['reps']} runs, mean [50% band] [90% band]")
+    modes = list(result["crossings"])
+    table = Table("month", *modes)
+    for month in result["months"]:
+        cells = [result["crossings"][m][month] for m in modes]
+        table.add_row(month, *(f"{c['mean']:,.0f} [{c['p25']:,.0f}-{c['p75']:,.0f}] "
+                               f"[{c['p05']:,.0f}-{c['p95']:,.0f}]" for c in cells))
+    console.print(table)

@@ -2,22 +2,28 @@
 scenario, one run, its series against the observed ones, one distance.
 
 The inflow's parameters are the first year's level, the step size of the log random walk, and
-one standard-normal step a year (`inflow.z.YEAR`): the walk's prior is then exactly the stated
-one, and the steps are fitted with everything else.
+one standard-normal step a year (`inflow.z.YEAR`) up to the last target or held-out year: the
+walk's prior is then exactly the stated one, and the steps are fitted with everything else.
+Later years walk on with steps from the caller's stream (a forecast).
+
+A calibration run stops at the last target year and is abandoned as soon as the rows already
+simulated put its distance above the tolerance: the accepted runs and their distances are
+exactly those of whole runs, at a fraction of the cost.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import scenario
-from ..engine import run
-from ..results import Results
+from ..engine import Sim
+from ..results import Results, boats_used
 from ..scenario import MODES, Prior, ScenarioError
 from . import abc_smc, observed
 
@@ -30,6 +36,8 @@ SIMULATED = {
     "small_boat_arrivals_monthly": ("crossings", BOAT),
     "small_boat_arrivals_yearly": ("crossings", BOAT),
     "french_preventions": ("interceptions", BOAT),
+    "small_boats_yearly": ("boats", BOAT),  # crossings over the day's people per boat
+    "people_per_boat": ("per_boat", BOAT),
     "juxtaposed_detections": ("interceptions", LORRY),
     "deaths": ("deaths", None),  # the row's mode: small_boat or all
     "camp_counts": ("waiting", None),
@@ -71,13 +79,19 @@ def simulated(res: Results, series: str, rows: list[Row]) -> np.ndarray:
         wanted = modes if modes is not None else (BOAT if row.mode == "small_boat"
                                                   else tuple(range(len(MODES))))
         routes = np.isin(res.route_mode, wanted)
-        out[k] = res.route[name][days][:, routes].sum()
+        if name in ("boats", "per_boat"):
+            crossed = res.route["crossings"][days][:, routes]
+            boats = boats_used(crossed, res.route["people_per_boat"][days][:, routes])
+            out[k] = boats if name == "boats" else crossed.sum() / boats if boats else 0.0
+        else:
+            out[k] = res.route[name][days][:, routes].sum()
     return out
 
 
-def distance(sim: np.ndarray, rows: list[Row], kind: str) -> float:
+def distance(sim: np.ndarray, rows: list[Row], kind: str, n: int | None = None) -> float:
     """log_rmse on log(1 + x), or the averaged relative difference; a bound counts only by how
-    far the run falls outside it."""
+    far the run falls outside it. With `n` (the target's number of rows) the rows given are
+    the first of them, and the result is a lower bound of the whole target's distance."""
     obs = np.array([r.value for r in rows])
     low = np.array([r.low for r in rows])
     high = np.array([r.high for r in rows])
@@ -85,9 +99,30 @@ def distance(sim: np.ndarray, rows: list[Row], kind: str) -> float:
     ref = np.where(point, obs, np.where(~np.isnan(low) & (sim < low), low,
                                         np.where(~np.isnan(high) & (sim > high), high, sim)))
     if kind == "log_rmse":
-        return float(np.sqrt(np.mean((np.log1p(sim) - np.log1p(ref)) ** 2)))
+        return float(np.sqrt(np.sum((np.log1p(sim) - np.log1p(ref)) ** 2) / (n or len(rows))))
     keep = ref > 0
-    return float(np.mean(np.abs(sim[keep] - ref[keep]) / ref[keep])) if keep.any() else 0.0
+    count = n or int(keep.sum())
+    return float(np.sum(np.abs(sim[keep] - ref[keep]) / ref[keep]) / count) if count else 0.0
+
+
+class _Rejected(Exception):
+    """A run whose distance already exceeds the tolerance."""
+
+
+def walk(values: dict[str, float], years: list[int], rng: np.random.Generator | None = None,
+         max_level: float | None = None) -> dict[int, float]:
+    """Inflow levels by year: the fitted walk, then (past its last fitted year) steps of the
+    same size drawn from `rng`; clipped to `max_level`."""
+    z = [values.get(f"inflow.z.{y}") for y in years[1:]]
+    if any(v is None for v in z):
+        if rng is None:
+            raise ValueError("years past the fitted inflow walk need a stream to walk on")
+        z = [rng.standard_normal() if v is None else v for v in z]
+    levels = values["inflow.first_level"] * np.exp(
+        values["inflow.step"] * np.concatenate([[0.0], np.cumsum(z)]))
+    if max_level is not None:
+        levels = np.minimum(levels, max_level)
+    return {y: float(v) for y, v in zip(years, levels, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -99,36 +134,73 @@ class ScenarioModel:
     names: tuple[str, ...]
     targets: tuple[tuple[str, str, float, tuple[Row, ...]], ...]  # series, distance, weight
     max_level: float | None = None  # the inflow's cap, people a year
+    end: str | None = None  # the last day a target needs (ISO): calibration runs stop there
 
-    def scenario_at(self, theta: np.ndarray) -> scenario.Scenario:
+    def scenario_at(self, theta: np.ndarray, end: str | None = None,
+                    rng: np.random.Generator | None = None) -> scenario.Scenario:
+        """The scenario at a draw, run to `end` (default: the scenario's); years past the
+        fitted walk draw their steps from `rng`."""
         raw = copy.deepcopy(self.raw)
-        values = dict(zip(self.names, theta, strict=True))
-        if "inflow.first_level" in values:
-            sc = scenario.from_dict(self.raw, self.source)
-            years = list(range(sc.start.year, sc.end.year + 1))
-            steps = np.array([values[f"inflow.z.{y}"] for y in years[1:]])
-            levels = values["inflow.first_level"] * np.exp(
-                values["inflow.step"] * np.concatenate([[0.0], np.cumsum(steps)]))
-            if self.max_level is not None:
-                levels = np.minimum(levels, self.max_level)
-            raw["arrivals"]["per_year"] = {y: float(v) for y, v in zip(years, levels,
-                                                                       strict=True)}
-        for name, value in values.items():
-            if not name.startswith("inflow."):
-                *path, last = name.split(".")
-                node = raw
-                for part in path:
-                    node = node[part]
-                node[last] = float(value)
+        if end is not None:
+            raw["end"] = end
+        set_draw(raw, self.source, self.names, theta, rng, self.max_level)
         return scenario.from_dict(raw, self.source)
 
-    def __call__(self, theta: np.ndarray, rng: np.random.Generator) -> float:
-        res = run(self.scenario_at(theta), seed=int(rng.integers(2**31)))
+
+    def __call__(self, theta: np.ndarray, rng: np.random.Generator,
+                 epsilon: float = np.inf) -> float:
+        sim = Sim(self.scenario_at(theta, self.end), seed=int(rng.integers(2**31)))
+
+        def check(day: int, n_days: int) -> None:
+            if day < n_days and self.score(Results.from_sim(sim), day) > epsilon:
+                raise _Rejected
+
+        try:
+            sim.run(progress=check)
+        except _Rejected:
+            return np.inf
+        return self.score(Results.from_sim(sim))
+
+    def score(self, res: Results, day: int | None = None) -> float:
+        """The weighted distance; before `day` (the first day not yet simulated) a lower bound
+        from the rows already complete."""
         total = weights = 0.0
         for series, kind, weight, rows in self.targets:
-            total += weight * distance(simulated(res, series, list(rows)), list(rows), kind)
+            done = list(rows) if day is None else [r for r in rows if r.last < day]
+            if done:
+                total += weight * distance(simulated(res, series, done), done, kind,
+                                           None if day is None else len(rows))
             weights += weight
         return total / weights
+
+
+def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np.ndarray,
+             rng: np.random.Generator | None = None, max_level: float | None = None) -> None:
+    """Put a draw's values into a scenario's raw table, in place: the latent inflow replaces
+    arrivals.per_year, every other name is a dotted key to one number."""
+    values = dict(zip(names, theta, strict=True))
+    if "inflow.first_level" in values:
+        sc = scenario.from_dict(raw, source)
+        years = list(range(sc.start.year, sc.end.year + 1))
+        raw.setdefault("arrivals", {})["per_year"] = walk(values, years, rng, max_level)
+    for name, value in values.items():
+        if not name.startswith("inflow."):
+            *path, last = name.split(".")
+            node = raw
+            for part in path:
+                node = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict) or not isinstance(node.get(last), int | float):
+                raise ScenarioError(source, [(name, "the draw names no single number in "
+                                              "this scenario (a dotted key path is needed)")],
+                                    "cannot take the posterior")
+            node[last] = float(value)
+
+
+def unsimulated(cal: scenario.Calibration) -> list[tuple[str, str]]:
+    """The targets naming an observed series the model does not simulate, as problems."""
+    return [(f"calibration.targets.{i}.series", f"'{t.series}' is not simulated yet; "
+             f"allowed: {', '.join(SIMULATED)}")
+            for i, t in enumerate(cal.targets) if t.series not in SIMULATED]
 
 
 def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
@@ -144,8 +216,10 @@ def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
     raw = {k: v for k, v in raw.items() if k != "calibration"}
     names: list[str] = []
     priors: list[Prior] = []
+    last_target = max(y for t in cal.targets for y in t.years)
+    last_fitted = min(max([last_target, *cal.heldout_years]), sc.end.year)
     if cal.inflow is not None:
-        years = range(sc.start.year + 1, sc.end.year + 1)
+        years = range(sc.start.year + 1, last_fitted + 1)
         names += ["inflow.first_level", "inflow.step", *(f"inflow.z.{y}" for y in years)]
         priors += [cal.inflow.first_level, cal.inflow.step, *(STEP_PRIOR for _ in years)]
     problems = []
@@ -161,10 +235,9 @@ def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
         priors.append(prior)
     n_days = (sc.end - sc.start).days + 1
     targets = []
+    problems += unsimulated(cal)
     for i, t in enumerate(cal.targets):
         if t.series not in SIMULATED:
-            problems.append((f"calibration.targets.{i}.series", f"'{t.series}' is not "
-                             f"simulated yet; allowed: {', '.join(SIMULATED)}"))
             continue
         rows = rows_for(t, np.datetime64(sc.start), n_days)
         unknown = sorted({r.site for r in rows if r.site and r.site not in sc.sites})
@@ -177,6 +250,7 @@ def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
         targets.append((t.series, t.distance, t.weight, tuple(rows)))
     if problems:
         raise ScenarioError(source, problems, "cannot calibrate")
+    end = min(sc.end, date(last_target, 12, 31)).isoformat()
     model = ScenarioModel(raw, source, tuple(names), tuple(targets),
-                          cal.inflow.max_level if cal.inflow else None)
+                          cal.inflow.max_level if cal.inflow else None, end)
     return abc_smc.Problem(tuple(names), tuple(priors), model, f"{sc.name}:{sc.digest()}")

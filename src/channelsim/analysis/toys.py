@@ -16,7 +16,8 @@ class NormalMean:
     n: int
     sigma: float
 
-    def __call__(self, theta: np.ndarray, rng: np.random.Generator) -> float:
+    def __call__(self, theta: np.ndarray, rng: np.random.Generator,
+                 epsilon: float = np.inf) -> float:
         data = rng.normal(theta[0], self.sigma, self.n)
         return abs(float(data.mean()) - self.observed_mean)
 

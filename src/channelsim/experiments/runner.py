@@ -21,13 +21,20 @@ class Backend(Protocol):
     def map(self, tasks: Iterable[Task]) -> Iterator[Record]: ...
 
 
-def plan(store: Store, scenarios: list[Scenario], seeds: Iterable[int]
+def plan(store: Store, scenarios: list[Scenario], seeds: Iterable[int], paired: bool = False
          ) -> tuple[list[Key], list[Pair]]:
-    """Every key of the experiment (in order, each once) and the pairs still to run.
-    A scenario given twice (as in a comparison of a scenario with itself) is run once."""
+    """Every key of the experiment (in order, each once) and the pairs still to run: each
+    scenario with every seed, or (`paired`) scenario k with the k-th seed only, as a posterior
+    draw with its replicate's seed. A pair given twice (as in a comparison of a scenario with
+    itself) is run once."""
     digests = [sc.digest() for sc in scenarios]  # once each: a digest hashes the whole file
-    pairs = {(h, seed): (sc, seed) for sc, h in zip(scenarios, digests, strict=True)
-             for seed in seeds}
+    seeds = list(seeds)
+    if paired:
+        pairs = {(h, seed): (sc, seed)
+                 for sc, h, seed in zip(scenarios, digests, seeds, strict=True)}
+    else:
+        pairs = {(h, seed): (sc, seed) for sc, h in zip(scenarios, digests, strict=True)
+                 for seed in seeds}
     store.add_scenarios(scenarios)
     done = store.finished(pairs)
     return list(pairs), [pair for key, pair in pairs.items() if key not in done]

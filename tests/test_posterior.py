@@ -1,0 +1,115 @@
+"""Posterior draws in run, compare and sweep: replicate i runs draw i with seed i in every arm,
+replicate i is the same in any experiment, and the intervals then carry the parameters'
+uncertainty as well as chance."""
+
+import json
+
+import duckdb
+import numpy as np
+import pytest
+
+from channelsim.analysis import posterior
+from channelsim.cli import main
+
+# the history's first quarter with a small inflow: runs of a fraction of a second
+SHORT = 'extends = "channel-history"\nname = "q1"\nend = 2014-03-31\n'
+NAMES = ["inflow.first_level", "inflow.step", "behaviour.attempt_probability"]
+# particles far apart: the inflow's level differs fourfold
+DRAWS = [[800.0, 0.3, 0.2], [3200.0, 0.3, 0.6], [1600.0, 0.3, 0.4]]
+
+
+@pytest.fixture
+def files(tmp_path):
+    sc = tmp_path / "q1.toml"
+    sc.write_text(SHORT)
+    post = tmp_path / "posterior.json"
+    post.write_text(json.dumps({"names": NAMES, "draws": DRAWS, "weights": [0.3, 0.3, 0.4],
+                                "settings": {"seed": 11}}))
+    return sc, post
+
+
+def _json(capsys):
+    return json.loads(capsys.readouterr().out)
+
+
+def test_replicate_i_takes_draw_i_whatever_the_number_of_replicates(files):
+    sc, post = files
+    p = posterior.load(post)
+    picks = [p.index(i) for i in range(200)]
+    assert picks[:5] == [posterior.load(post).index(i) for i in range(5)]
+    # picked by weight: 200 picks of weights 0.3/0.3/0.4 within 4 standard errors
+    share = np.bincount(picks, minlength=3) / 200
+    assert np.all(np.abs(share - [0.3, 0.3, 0.4]) < 4 * np.sqrt(0.3 * 0.7 / 200))
+    at = p.scenario(sc, [], 2)
+    assert at.arrivals.per_year[2014] == DRAWS[p.index(2)][0]
+    assert at.behaviour.attempt_probability == DRAWS[p.index(2)][2]
+    # a --set override is applied after the draw: the lever is never replaced by it
+    lever = p.scenario(sc, ["behaviour.attempt_probability=0.9"], 2)
+    assert lever.behaviour.attempt_probability == 0.9
+
+
+def test_compare_runs_the_same_draw_in_both_arms(files, tmp_path, capsys):
+    sc, post = files
+    out = tmp_path / "cmp"
+    assert main(["compare", str(sc), str(sc), "--set-b", "sites.calais.officers=2000",
+                 "--reps", "3", "--workers", "1", "--posterior", str(post), "--out", str(out),
+                 "--json"]) == 0
+    result = _json(capsys)
+    assert result["uncertainty"] == f"chance and parameters (posterior {post}, 3 draws)"
+    with duckdb.connect(str(out / "results.duckdb")) as con:
+        rows = con.execute("SELECT r.seed, s.definition FROM runs r JOIN scenarios s ON "
+                           "s.scenario_hash = r.scenario_hash ORDER BY r.seed").fetchall()
+    by_seed: dict[int, list] = {}
+    for seed, text in rows:
+        d = json.loads(text)
+        by_seed.setdefault(seed, []).append((d["behaviour"]["attempt_probability"],
+                                             d["arrivals"]["per_year"]["2014"],
+                                             d["sites"]["calais"]["officers"]))
+    p = posterior.load(post)
+    for seed, arms in by_seed.items():
+        assert len(arms) == 2
+        (pa, la, oa), (pb, lb, ob) = sorted(arms, key=lambda a: str(a[2]))
+        assert pa == pb == DRAWS[p.index(seed)][2] and la == lb == DRAWS[p.index(seed)][0]
+        assert {str(oa), str(ob)} != {str(oa)}  # the lever differs, the draw does not
+
+
+def test_replicate_i_is_reproducible_and_the_intervals_widen(files, tmp_path, capsys):
+    sc, post = files
+    base = ["run", str(sc), "--workers", "1", "--json"]
+    assert main(base + ["--reps", "12", "--posterior", str(post), "--out",
+                        str(tmp_path / "p")]) == 0
+    with_params = _json(capsys)
+    assert main(base + ["--reps", "12", "--posterior", "none", "--out",
+                        str(tmp_path / "c")]) == 0
+    chance = _json(capsys)
+    assert chance["uncertainty"] == "chance only"
+    assert with_params["uncertainty"].startswith("chance and parameters")
+    # a replicate alone gives the figures it gave among twelve
+    assert main(base + ["--seed", "5", "--posterior", str(post), "--out",
+                        str(tmp_path / "one")]) == 0
+    alone = _json(capsys)
+    with duckdb.connect(str(tmp_path / "p" / "results.duckdb")) as con:
+        fifth = json.loads(con.execute("SELECT summary FROM runs WHERE seed = 5").fetchone()[0])
+    assert alone["scorecard"] == fifth["scorecard"]
+
+    def width(s):
+        x = s["scorecard"]["arrivals"]
+        return x["p95"] - x["p05"]
+
+    # chance alone moves arrivals by their Poisson noise; the draws' inflows differ fourfold
+    assert width(with_params) > 3 * width(chance)
+
+
+def test_a_bad_posterior_file_is_refused_by_name(files, tmp_path, capsys):
+    sc, _ = files
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"names": ["a"]}')
+    assert main(["run", str(sc), "--posterior", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--posterior" in err and "bad.json" in err and "settings.seed" in err
+    assert "Traceback" not in err
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"names": ["behaviour.no_such"], "draws": [[1.0]],
+                                 "weights": [1.0], "settings": {"seed": 0}}))
+    assert main(["run", str(sc), "--posterior", str(wrong), "--out", str(tmp_path / "o")]) == 2
+    assert "behaviour.no_such" in capsys.readouterr().err

@@ -56,6 +56,17 @@ def test_bad_arguments_exit_2():
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
+def test_help_of_every_command_prints(capsys):
+    """A help text is a format string: a bare '%' in one broke `channelsim --help` once."""
+    verbs = [a for a in cli._parser()._subparsers._group_actions[0].choices]
+    for argv in [[]] + [[verb] for verb in verbs]:
+        try:
+            cli.main([*argv, "--help"])
+        except SystemExit as exc:
+            assert exc.code == 0, argv
+        assert "usage: channelsim" in capsys.readouterr().out, argv
+
+
 def test_scenarios_list_names_the_default(capsys):
     assert cli.main(["scenarios", "list"]) == 0
     assert "channel-history" in capsys.readouterr().out

@@ -134,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     _posterior_option(f)
     f.set_defaults(handler=_cmd_fit)
 
-    fc = sub.add_parser("forecast", help="crossings by mode by month with 50% and 90% bands "
+    fc = sub.add_parser("forecast", help="crossings by mode by month with 50%% and 90%% bands "
                                          "from the posterior, the inflow walked forward")
     fc.add_argument("scenario")
     fc.add_argument("--until", type=_day, required=True, metavar="DATE",

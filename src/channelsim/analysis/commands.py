@@ -110,12 +110,15 @@ def fit(name: str, overrides: list[str], post: Any, seeds: list[int], out: Path 
 def print_fit(result: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
-    console.print(f"{result['scenario']}: {result['reps']} posterior predictive runs")
+    from ..report_text import emit
+
+    kind = "runs" if result["uncertainty"] == "chance only" else "posterior predictive runs"
+    console.print(f"{result['scenario']}: {result['reps']} {kind}")
     table = Table("series", "ARD", "in 50% band", "in 90% band", "CRPS", "observations")
     for name, s in result["series"].items():
         table.add_row(name, f"{s['ard']:.2f}", f"{s['coverage_50']:.0%}",
                       f"{s['coverage_90']:.0%}", f"{s['crps']:.4g}", str(s["n"]))
-    console.print(table)
+    emit(console, table)
     for year, h in result["heldout"].items():
         f, m = h["forecast"], h["months"]
         console.print(f"held out {year}, {h['series']} in the year: forecast {f['mean']:,.0f} "
@@ -123,6 +126,10 @@ def print_fit(result: dict[str, Any], console: Console) -> None:
                       f"naive (last year) {h['naive']:,.0f}; by month ARD {m['ard_forecast']:.2f}"
                       f" against the naive {m['ard_naive']:.2f}, {m['coverage_90']:.0%} of "
                       "months in the 90% band", highlight=False)
+    if result["heldout"] and result["uncertainty"] == "chance only":
+        console.print("without a posterior these are the scenario's own values: a year is held "
+                      "out only from a calibration, so this is no test of a forecast",
+                      highlight=False)
 
 
 def forecast(name: str, overrides: list[str], post: Any, seeds: list[int], until: Any,

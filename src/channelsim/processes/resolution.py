@@ -132,7 +132,7 @@ def step(s, day) -> None:
         uid, r = t.uid[i], t.route[i]
         p.attempts[uid] += 1
         market = not np.isnan(price[r])
-        paid = market and pays(left, bought, p.funds, uid, w.route_mode[r], price[r])
+        paid = market and pays(left[uid], bought[uid], p.funds[uid], w.route_mode[r], price[r])
         if paid:
             use_package(left, bought, p.funds, sold, revenue, uid, r, w.route_mode[r],
                         w.attempts_included[r], np.float32(w.deposit_share[r] * price[r]))

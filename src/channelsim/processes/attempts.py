@@ -34,37 +34,34 @@ Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
 OWN_BOATS = 10**9  # places for those who bring their own boat: as many as want them
 
 
-# The helpers below are called once a person and route, so they take arrays: given the State
-# or its parts (namedtuples of arrays), each call counted references to every array in them,
-# and those counts took two thirds of a history run's time.
+# The helpers below are called once a person and route, so they take numbers: given the
+# State or its parts (namedtuples of arrays), each call counted references to every array in
+# them, and even inlined, each array passed counted one; those counts took two thirds of a
+# history run's time.
 
 @numba.njit(inline="always")
-def pays(package_left, package_mode, funds, uid, mode, price) -> bool:
+def pays(package_left, package_mode, funds, mode, price) -> bool:
     """Whether a person goes with a smuggler on a route of `mode` at `price`: they hold a
     package bought for its mode with attempts left, or have the funds for a new one (the
     deposit now, the balance on arrival)."""
     if np.isnan(price):
         return False
-    if package_left[uid] > 0 and package_mode[uid] == mode:
+    if package_left > 0 and package_mode == mode:
         return True
-    return funds[uid] >= price
+    return funds >= price
 
 
 @numba.njit(inline="always")
-def chance_seen(belief_a, belief_b, funds, tolerance, package_left, package_mode, uid, r,
-                w_smuggler, w_boats, w_solo_cost, w_death, w_mode, prices, use_beliefs,
-                aversion) -> float:
-    """The chance a person sees on route r: believed success, zero if they need a smuggler
+def chance_seen(believed, price, paying, needs_smuggler, has_boats, funds, solo_cost, aversion,
+                tolerance, death) -> float:
+    """The chance a person sees on a route: believed success, zero if they need a smuggler
     or a boat they cannot pay, discounted by the route's death risk as far as they fear it."""
-    c = 1.0
-    if use_beliefs:
-        c = belief_a[uid, r] / (belief_a[uid, r] + belief_b[uid, r])
-    if not np.isnan(prices[r]) and not pays(package_left, package_mode, funds, uid, w_mode[r],
-                                            prices[r]):
-        if w_smuggler[r] or (w_boats[r] and funds[uid] < w_solo_cost[r]):
+    c = believed
+    if not np.isnan(price) and not paying:
+        if needs_smuggler or (has_boats and funds < solo_cost):
             c = 0.0
     if aversion > 0.0:
-        c *= np.exp(-aversion * (1.0 - tolerance[uid]) * w_death[r])
+        c *= np.exp(-aversion * (1.0 - tolerance) * death)
     return c
 
 
@@ -130,9 +127,11 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
             for i in range(first, last):
                 r = cfg.site_routes[i]
                 if site_weights[r] > 0.0:
-                    c = chance_seen(belief_a, belief_b, funds, tolerance, left, bought, uid, r,
-                                    w_smuggler, w_boats, w_solo, w_death, w_mode, prices,
-                                    use_beliefs, aversion)
+                    believed = (belief_a[uid, r] / (belief_a[uid, r] + belief_b[uid, r])
+                                if use_beliefs else 1.0)
+                    paying = pays(left[uid], bought[uid], funds[uid], w_mode[r], prices[r])
+                    c = chance_seen(believed, prices[r], paying, w_smuggler[r], w_boats[r],
+                                    funds[uid], w_solo[r], aversion, tolerance[uid], w_death[r])
                     hope = max(hope, c)
                     total += c * site_weights[r]
                 value[i] = total
@@ -153,7 +152,8 @@ def choose(s, day, site_weights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
                 i += cum[m] <= u
         r = cfg.site_routes[i]
         lane = r
-        if market_on[r] and w_boats[r] and not pays(left, bought, funds, uid, w_mode[r], prices[r]):
+        if market_on[r] and w_boats[r] and not pays(left[uid], bought[uid], funds[uid], w_mode[r],
+                                                    prices[r]):
             lane = n_routes + r
         uids[n], lanes[n], queue[n] = uid, lane, queue[j]
         demand[lane] += 1

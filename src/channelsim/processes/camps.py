@@ -21,7 +21,7 @@ from ..population import N_ACTIVE, ExitReason, Status
 from ..random import day_base, unit
 from ..sampling import pick
 from .base import Process
-from .relocation import best_other_site, send
+from .relocation import best_other_site, open_values, send
 
 # one entry per clearance rule (a site may have several), and per site the day of its last
 # clearance and the incidents since
@@ -107,11 +107,14 @@ def clear(s, day, i) -> None:
     scatter = np.empty(n_adults, dtype=np.int64)
     dest = np.empty(n_adults, dtype=np.int64)
     n_scatter = 0
+    route_value, moves = open_values(w, day), s.relocation
     for q in order[n_bused:]:
         uid = adults[q]
         if others.shape[0] and unit(uid, b_scatter) < cfg.scatter_share[i]:
             # where they think best, as relocation values the sites; else as newcomers go
-            there = best_other_site(s, day, uid)[0] if s.relocation.on else -1
+            there = best_other_site(route_value, w.route_site, p.belief_a, p.belief_b,
+                                    s.learning.on, uid, p.site[uid], moves.penalty,
+                                    moves.distance_cost)[0] if moves.on else -1
             scatter[n_scatter] = uid
             dest[n_scatter] = there if there >= 0 else others[pick(cum, unit(uid, b_site))]
             n_scatter += 1

@@ -67,26 +67,33 @@ def send(s, day, uids, dest) -> None:
 
 
 @numba.njit(cache=True, nogil=True)
-def best_other_site(s, day, uid) -> tuple[int, float]:
+def open_values(w, day) -> np.ndarray:
+    """Each route's value today before beliefs: its weight if it is open, else 0."""
+    return w.weight * (w.opportunities[day] > 0)
+
+
+@numba.njit(inline="always")
+def best_other_site(route_value, route_site, belief_a, belief_b, use_beliefs, uid, here,
+                    penalty, distance_cost) -> tuple[int, float]:
     """The site a person would rather be at, and how much better it is than where they are
-    (negative if it is worse): each site's value is its best route open today, as they
-    believe in it, less the site's costs (relocation.penalty, today's) and the distance."""
-    cfg, w, p = s.relocation, s.world, s.people
-    n_sites = w.distance_km.shape[0]
+    (negative if it is worse): each site's value is its best route open today (route_value,
+    from open_values), as they believe in it, less the site's costs (relocation.penalty,
+    today's) and the distance. Called once a person, it takes arrays, not the State (see
+    attempts.pays)."""
+    n_sites = penalty.shape[0]
     value = np.zeros(n_sites)
-    for r in range(w.route_site.shape[0]):
-        v = w.weight[r] * (w.opportunities[day, r] > 0)
-        if s.learning.on:
-            v *= p.belief_a[uid, r] / (p.belief_a[uid, r] + p.belief_b[uid, r])
-        value[w.route_site[r]] = max(value[w.route_site[r]], v)
-    here = p.site[uid]
+    for r in range(route_site.shape[0]):
+        v = route_value[r]
+        if use_beliefs:
+            v *= belief_a[uid, r] / (belief_a[uid, r] + belief_b[uid, r])
+        value[route_site[r]] = max(value[route_site[r]], v)
     best, best_v = -1, -1e300
     for j in range(n_sites):
         if j != here:
-            v = value[j] - cfg.penalty[j] - cfg.distance_cost[here, j]
+            v = value[j] - penalty[j] - distance_cost[here, j]
             if v > best_v:
                 best, best_v = j, v
-    return best, best_v - (value[here] - cfg.penalty[here])
+    return best, best_v - (value[here] - penalty[here])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -103,11 +110,15 @@ def step(s, day) -> None:
     drawn = drawn_below(p.active[: p.counts[N_ACTIVE]], base, ceiling)
     movers = np.empty(drawn.shape[0], dtype=np.int64)
     dest = np.empty(drawn.shape[0], dtype=np.int64)
+    route_value, use_beliefs, penalty, distance = (open_values(w, day), s.learning.on,
+                                                   cfg.penalty, cfg.distance_cost)
+    belief_a, belief_b = p.belief_a, p.belief_b
     k = 0
     for uid in drawn:
         if p.status[uid] != Status.WAITING:
             continue
-        best, gap = best_other_site(s, day, uid)
+        best, gap = best_other_site(route_value, w.route_site, belief_a, belief_b, use_beliefs,
+                                    uid, p.site[uid], penalty, distance)
         if best >= 0 and gap > 0 and unit(uid, base) < cfg.rate * gap:
             movers[k], dest[k] = uid, best
             k += 1

@@ -113,6 +113,7 @@ def step(s, day) -> None:
     w, p, t, rec, k = s.world, s.people, s.today, s.rec, s.keys
     price, n = s.market.price, t.counts[BOARDED]
     left, bought = p.package_left, p.package_mode
+    sold, revenue = rec.packages_sold[day], rec.revenue[day]
     n_routes = w.route_site.shape[0]
     attempts = np.zeros(n_routes)
     for i in range(n):
@@ -131,9 +132,10 @@ def step(s, day) -> None:
         uid, r = t.uid[i], t.route[i]
         p.attempts[uid] += 1
         market = not np.isnan(price[r])
-        paid = market and pays(left, bought, p.funds, uid, w.route_mode[r], price[r])
+        paid = market and pays(left[uid], bought[uid], p.funds[uid], w.route_mode[r], price[r])
         if paid:
-            use_package(s, day, uid, r)
+            use_package(left, bought, p.funds, sold, revenue, uid, r, w.route_mode[r],
+                        w.attempts_included[r], np.float32(w.deposit_share[r] * price[r]))
         elif w.has_boats[r] and market:
             p.funds[uid] = max(np.float32(0.0), p.funds[uid] - np.float32(w.solo_boat_cost[r]))
         grouped = grouped_today[i]
@@ -178,19 +180,19 @@ def step(s, day) -> None:
     rec.p_intercept[day] = -np.expm1(-(officer_term + np.where(in_france, rest, 0.0)))
 
 
-@numba.njit(cache=True, nogil=True)
-def use_package(s, day, uid, r) -> None:
-    """One attempt of the person's package for this route's mode, buying a new one (its
-    deposit paid now) when they hold none with attempts left."""
-    p, w, rec = s.people, s.world, s.rec
-    if p.package_left[uid] <= 0 or p.package_mode[uid] != w.route_mode[r]:
-        deposit = np.float32(w.deposit_share[r] * s.market.price[r])
-        p.funds[uid] = max(np.float32(0.0), p.funds[uid] - deposit)
-        p.package_left[uid] = np.int8(w.attempts_included[r])
-        p.package_mode[uid] = np.int8(w.route_mode[r])
-        rec.packages_sold[day, r] += 1
-        rec.revenue[day, r] += deposit
-    p.package_left[uid] -= 1
+@numba.njit(inline="always")
+def use_package(package_left, package_mode, funds, sold, revenue, uid, r, mode, included,
+                deposit) -> None:
+    """One attempt of the person's package for route r's mode, buying a new one (its deposit
+    paid now) when they hold none with attempts left. Called once a boarder, it takes arrays,
+    not the State (see attempts.pays)."""
+    if package_left[uid] <= 0 or package_mode[uid] != mode:
+        funds[uid] = max(np.float32(0.0), funds[uid] - deposit)
+        package_left[uid] = np.int8(included)
+        package_mode[uid] = np.int8(mode)
+        sold[r] += 1
+        revenue[r] += deposit
+    package_left[uid] -= 1
 
 
 class Resolution(Process):

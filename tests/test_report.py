@@ -1,6 +1,6 @@
-"""`channelsim report` on a run, a comparison and a sweep of a small scenario: the figures
-are there by title, the map names the sites, nothing outside the file is referenced, and the
-PNGs are written."""
+"""`channelsim report` on a run, a comparison, a sweep, a sensitivity analysis and a fit of a
+small scenario: the figures are there by title, the map names the sites, nothing outside the
+file is referenced, and the PNGs are written."""
 
 import json
 import re
@@ -177,3 +177,30 @@ def test_report_of_a_sensitivity_analysis_ranks_the_indices(tmp_path):
     assert _outside_references(page) == []
     pngs = list((tmp_path / "png").glob("*sensitivity-of-crossings*.png"))
     assert pngs and pngs[0].stat().st_size > 5000
+
+
+def test_report_of_a_fit_draws_each_target_series_and_the_scores(tmp_path):
+    from channelsim.report.figures import fmt
+    from tests.test_fit import SHORT
+
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT)
+    out = tmp_path / "fit"
+    assert cli.main(["fit", str(path), "--posterior", "none", "--reps", "3", "--workers", "1",
+                     "--out", str(out), "--json"]) == 0
+    result = json.loads((out / "fit.json").read_text())
+    page = _report(out, tmp_path, "--png", str(tmp_path / "png"))
+    for title in ["Fit: small_boat_arrivals_monthly", "Scores by series (fitted years)",
+                  "Held-out years: forecast, observed and naive",
+                  "Held-out forecast: small_boat_arrivals_monthly", "Reproduce"]:
+        assert title in page
+    scores = result["series"]["small_boat_arrivals_monthly"]
+    assert (f"<td>small_boat_arrivals_monthly</td><td>{fmt(scores['ard'])}</td>"
+            f"<td>{scores['coverage_50']:.0%}</td>") in page
+    assert "intervals include: chance only (3 runs)" in page
+    assert "no test of a forecast" in page  # no posterior: the held-out year says so
+    assert _outside_references(page) == []
+    pngs = sorted((tmp_path / "png").glob("*.png"))
+    assert [p.name for p in pngs] == ["01-fit-small-boat-arrivals-monthly.png",
+                                      "02-held-out-forecast-small-boat-arrivals-monthly.png"]
+    assert all(p.stat().st_size > 5000 for p in pngs)

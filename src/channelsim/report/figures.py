@@ -105,6 +105,10 @@ class Section:
 
 
 def sections(exp: Experiment, period: str | None = None) -> list[Section]:
+    if exp.kind == "fit":  # target series and scores, no daily tables
+        from . import fit
+
+        return fit.sections(exp)
     if exp.kind == "sensitivity":  # many scenarios, one per design row: no series or map
         from . import sensitivity
 

@@ -179,7 +179,7 @@ def test_report_of_a_sensitivity_analysis_ranks_the_indices(tmp_path):
     assert pngs and pngs[0].stat().st_size > 5000
 
 
-def test_report_of_a_fit_draws_each_target_series_and_the_scores(tmp_path):
+def test_report_of_a_fit_draws_each_target_series_and_the_scores(tmp_path, capsys):
     from channelsim.report.figures import fmt
     from tests.test_fit import SHORT
 
@@ -204,3 +204,6 @@ def test_report_of_a_fit_draws_each_target_series_and_the_scores(tmp_path):
     assert [p.name for p in pngs] == ["01-fit-small-boat-arrivals-monthly.png",
                                       "02-held-out-forecast-small-boat-arrivals-monthly.png"]
     assert all(p.stat().st_size > 5000 for p in pngs)
+    (out / "results.duckdb").unlink()
+    assert cli.main(["report", str(out)]) == 2  # a fit's folder without its store
+    assert "not a finished fit, missing results.duckdb" in capsys.readouterr().err

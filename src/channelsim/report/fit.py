@@ -15,12 +15,10 @@ def sections(exp: Experiment) -> list[Section]:
     s = exp.summary
     includes = f"intervals include: {s['uncertainty']} ({s['reps']} runs)"
     bands, held = exp.tables["fit_bands"], exp.tables["heldout"]
-    charts: list[Figure] = [_series(name, part, includes)
-                            for name, part in bands.groupby("series", sort=False)]
+    charts: list[Figure] = [_series(name, part, includes) for name, part in _by_site(bands)]
     out = [Section("Fit against the target series", [_scores(s, includes), *charts])]
     forecast: list[Figure] = [_heldout(s, includes)] if s["heldout"] else []
-    forecast += [_forecast(name, part, includes)
-                 for name, part in held.groupby("series", sort=False)]
+    forecast += [_forecast(name, part, includes) for name, part in _by_site(held)]
     if forecast:
         out.append(Section("Held-out forecast", forecast))
     repro = [["kind", "fit"], ["scenario", s["scenario"]], ["runs", str(s["reps"])],
@@ -43,23 +41,22 @@ def _dates(part: pd.DataFrame) -> list[pd.Timestamp]:
     return list(pd.to_datetime(part["date"]))
 
 
-def _by_site(part: pd.DataFrame, name: str):
-    """Each site's rows (camp counts are by site), named; a national series is one."""
-    for site, p in part.groupby(part["site"].fillna(""), sort=False):
-        yield site or name, p
+def _by_site(table: pd.DataFrame):
+    """Each series' rows, a series by site (camp counts) one chart per site, named for both."""
+    keys = [table["series"], table["site"].fillna("")]
+    for (series, site), part in table.groupby(keys, sort=False):
+        yield f"{series} ({site})" if site else series, part
 
 
 def _series(name: str, part: pd.DataFrame, includes: str) -> Chart:
-    bands, obs = [], []
-    for label, p in _by_site(part, name):
-        bands.append(Band(f"runs' mean: {label}", _dates(p), p["mean"].to_numpy(float),
-                          p["p25"].to_numpy(float), p["p75"].to_numpy(float),
-                          p["p05"].to_numpy(float), p["p95"].to_numpy(float)))
-        obs.append(Observed(f"observed: {label}", _dates(p), list(p["observed"]),
-                            ["held out" if h else "fitted" for h in p["heldout"]]))
+    band = Band("runs' mean", _dates(part), part["mean"].to_numpy(float),
+                part["p25"].to_numpy(float), part["p75"].to_numpy(float),
+                part["p05"].to_numpy(float), part["p95"].to_numpy(float))
+    obs = Observed("observed", _dates(part), list(part["observed"]),
+                   ["held out" if h else "fitted" for h in part["heldout"]])
     years = sorted({d.year for d in _dates(part[part["heldout"].astype(bool)])})
     held = f"; held out: {', '.join(map(str, years))}" if years else ""
-    return Chart(f"Fit: {name}", name, bands, obs,
+    return Chart(f"Fit: {name}", name, [band], [obs],
                  note=f"line: mean of the runs; shaded: 50% and 90% of them; crosses: "
                       f"observed{held}; {includes}")
 
@@ -81,14 +78,10 @@ def _heldout(s: dict, includes: str) -> Table:
 
 
 def _forecast(name: str, part: pd.DataFrame, includes: str) -> Chart:
-    bands, obs = [], []
-    for label, p in _by_site(part, name):
-        x = _dates(p)
-        bands.append(Band(f"forecast, mean of the runs: {label}", x, p["mean"].to_numpy(float),
-                          lo90=p["p05"].to_numpy(float), hi90=p["p95"].to_numpy(float)))
-        bands.append(Band(f"naive, last year's value: {label}", x, p["naive"].to_numpy(float),
-                          dash=True))
-        obs.append(Observed(f"observed: {label}", x, list(p["observed"]),
-                            ["held out"] * len(p)))
-    return Chart(f"Held-out forecast: {name}", name, bands, obs,
+    x = _dates(part)
+    mean = Band("forecast: mean of the runs", x, part["mean"].to_numpy(float),
+                lo90=part["p05"].to_numpy(float), hi90=part["p95"].to_numpy(float))
+    naive = Band("naive: last year's value", x, part["naive"].to_numpy(float), dash=True)
+    obs = Observed("observed", x, list(part["observed"]), ["held out"] * len(part))
+    return Chart(f"Held-out forecast: {name}", name, [mean, naive], [obs],
                  note=f"shaded: 90% of the runs; dashed: the naive forecast; {includes}")

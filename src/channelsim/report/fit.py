@@ -43,6 +43,8 @@ def _dates(part: pd.DataFrame) -> list[pd.Timestamp]:
 
 def _by_site(table: pd.DataFrame):
     """Each series' rows, a series by site (camp counts) one chart per site, named for both."""
+    if table.empty:  # no held-out year
+        return
     keys = [table["series"], table["site"].fillna("")]
     for (series, site), part in table.groupby(keys, sort=False):
         yield f"{series} ({site})" if site else series, part

@@ -315,7 +315,10 @@ def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out:
         if "uncertainty" in result:
             console(args.width).print(f"intervals include: {result['uncertainty']}",
                                       highlight=False)
-        err.print(f"results written to {out}/ (Parquet, {STORE_FILE}, summary.json)")
+        files = ["Parquet"] if any(out.glob("*.parquet")) else []
+        files += [n for n in (STORE_FILE, "summary.json", "fit.json", "posterior.json")
+                  if (out / n).is_file()]
+        err.print(f"results written to {out}/ ({', '.join(files)})")
     return 0
 
 

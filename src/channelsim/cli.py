@@ -522,7 +522,7 @@ class _RateColumn(ProgressColumn):
 def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
     sc = scenario.load(args.scenario, args.overrides)
     if sc.calibration is not None:
-        from .analysis.scenario_fit import unsimulated
+        from .analysis.targets import unsimulated
 
         if problems := unsimulated(sc.calibration):
             raise scenario.ScenarioError(args.scenario, problems, "cannot be calibrated")

@@ -26,24 +26,9 @@ from ..engine import Sim
 from ..results import Results, boats_used
 from ..scenario import MODES, Prior, ScenarioError
 from . import abc_smc, observed
+from .targets import BOAT, SIMULATED, unsimulated
 
 STEP_PRIOR = Prior(distribution="normal", mean=0.0, sd=1.0)
-BOAT, LORRY = (MODES.index("small_boat"),), (MODES.index("lorry_ferry"),
-                                               MODES.index("lorry_tunnel"))
-# what each observed series is in a run: (route array, modes) summed over the row's days, or
-# a site stock averaged over them
-SIMULATED = {
-    "small_boat_arrivals_monthly": ("crossings", BOAT),
-    "small_boat_arrivals_yearly": ("crossings", BOAT),
-    "french_preventions": ("interceptions", BOAT),
-    "small_boats_yearly": ("boats", BOAT),  # crossings over the day's people per boat
-    "people_per_boat": ("per_boat", BOAT),
-    "juxtaposed_detections": ("interceptions", LORRY),
-    "deaths": ("deaths", None),  # the row's mode: small_boat or all
-    "camp_counts": ("waiting", None),
-}
-
-
 @dataclass(frozen=True)
 class Row:
     first: int  # day index, inclusive
@@ -194,13 +179,6 @@ def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np
                                               "this scenario (a dotted key path is needed)")],
                                     "cannot take the posterior")
             node[last] = float(value)
-
-
-def unsimulated(cal: scenario.Calibration) -> list[tuple[str, str]]:
-    """The targets naming an observed series the model does not simulate, as problems."""
-    return [(f"calibration.targets.{i}.series", f"'{t.series}' is not simulated yet; "
-             f"allowed: {', '.join(SIMULATED)}")
-            for i, t in enumerate(cal.targets) if t.series not in SIMULATED]
 
 
 def problem_for(name_or_path: str | Path) -> abc_smc.Problem:

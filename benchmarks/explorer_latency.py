@@ -11,15 +11,12 @@ answer (polled as the page polls), then from the click on Run to the chart in ch
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 
-from load import SCENARIO, free_port, press_run
+from load import SCENARIO, press_run, serving
 
 POLL_SECONDS = 0.25  # as the page
 
@@ -45,36 +42,22 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        server = subprocess.Popen([str(Path(sys.executable).with_name("channelsim")), "serve",
-                                   "--port", str(port), "--results", tmp])
-        try:
-            for _ in range(600):
-                try:
-                    httpx.get(base + "/api/scenarios", timeout=5)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            up = time.perf_counter() - started
-            warm, _, _ = answer(base, {"scenario": SCENARIO, "reps": args.reps})
-            print(f"server up in {up:.1f} s; the baseline ({args.reps} runs of A, run by the "
-                  f"server's start-up warming) ready {up + warm:.1f} s after start")
-            for label, value in (("new lever value", 1700), ("same question again", 1700)):
-                q = {"scenario": SCENARIO, "reps": args.reps,
-                     "levers": {"sites.calais.officers": value}}
-                seconds, first, job = answer(base, q)
-                so_far = "" if first is None else f", the first replicates' chart at {first:.2f} s"
-                print(f"POST to chart data, {label}: {seconds:.2f} s "
-                      f"({job['answer']['ran']} runs made{so_far})")
-            if not args.no_browser:
-                for label, seconds in press_run(base + "/", None):
-                    print(f"Run to chart in chromium, {SCENARIO}, {label}: {seconds:.2f} s")
-        finally:
-            server.terminate()
-            server.wait(30)
+    started = time.perf_counter()
+    with serving() as (_, base):
+        up = time.perf_counter() - started
+        warm, _, _ = answer(base, {"scenario": SCENARIO, "reps": args.reps})
+        print(f"server up in {up:.1f} s; the baseline ({args.reps} runs of A, run by the "
+              f"server's start-up warming) ready {up + warm:.1f} s after start")
+        for label, value in (("new lever value", 1700), ("same question again", 1700)):
+            q = {"scenario": SCENARIO, "reps": args.reps,
+                 "levers": {"sites.calais.officers": value}}
+            seconds, first, job = answer(base, q)
+            so_far = "" if first is None else f", the first replicates' chart at {first:.2f} s"
+            print(f"POST to chart data, {label}: {seconds:.2f} s "
+                  f"({job['answer']['ran']} runs made{so_far})")
+        if not args.no_browser:
+            for label, seconds in press_run(base + "/", None):
+                print(f"Run to chart in chromium, {SCENARIO}, {label}: {seconds:.2f} s")
     return 0
 
 

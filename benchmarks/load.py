@@ -19,6 +19,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -38,6 +40,27 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def serving() -> Iterator[tuple[subprocess.Popen, str]]:
+    """`channelsim serve` on a free local port with a fresh results folder, once it answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        server = subprocess.Popen([str(Path(sys.executable).with_name("channelsim")), "serve",
+                                   "--port", str(port), "--results", tmp])
+        try:
+            for _ in range(600):
+                try:
+                    httpx.get(base + "/api/scenarios", timeout=5)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            yield server, base
+        finally:
+            server.terminate()
+            server.wait(30)
 
 
 def user(base: str, stop: float, seed: int, out: list, lock: threading.Lock) -> None:
@@ -100,39 +123,25 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--screenshot", type=Path, default=None)
     args = ap.parse_args()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as tmp:
-        server = subprocess.Popen([str(Path(sys.executable).with_name("channelsim")), "serve",
-                                   "--port", str(port), "--results", tmp])
-        try:
-            for _ in range(600):
-                try:
-                    httpx.get(base + "/api/scenarios", timeout=5)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            rss0 = rss_mib(server.pid)
-            t0 = time.perf_counter()
-            for q in QUESTIONS:  # the questions the users ask, into the cache
-                httpx.post(base + "/api/compare", timeout=600,
-                           json={"scenario": SCENARIO, "reps": 3, "levers": q}).raise_for_status()
-            warm = time.perf_counter() - t0
-            rss_warm = rss_mib(server.pid)
-            results: list = []
-            lock = threading.Lock()
-            stop = time.perf_counter() + args.seconds
-            users = [threading.Thread(target=user, args=(base, stop, i, results, lock))
-                     for i in range(args.users)]
-            for u in users:
-                u.start()
-            for u in users:
-                u.join()
-            rss_end = rss_mib(server.pid)
-            clicks = press_run(base + "/", args.screenshot)
-        finally:
-            server.terminate()
-            server.wait(30)
+    with serving() as (server, base):
+        rss0 = rss_mib(server.pid)
+        t0 = time.perf_counter()
+        for q in QUESTIONS:  # the questions the users ask, into the cache
+            httpx.post(base + "/api/compare", timeout=600,
+                       json={"scenario": SCENARIO, "reps": 3, "levers": q}).raise_for_status()
+        warm = time.perf_counter() - t0
+        rss_warm = rss_mib(server.pid)
+        results: list = []
+        lock = threading.Lock()
+        stop = time.perf_counter() + args.seconds
+        users = [threading.Thread(target=user, args=(base, stop, i, results, lock))
+                 for i in range(args.users)]
+        for u in users:
+            u.start()
+        for u in users:
+            u.join()
+        rss_end = rss_mib(server.pid)
+        clicks = press_run(base + "/", args.screenshot)
     lat = sorted(t for _, t, _ in results)
     p95 = lat[int(0.95 * (len(lat) - 1))] if lat else float("nan")
     fails = sum(1 for *_, ok in results if not ok)

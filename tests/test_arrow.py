@@ -1,8 +1,5 @@
 """Arrow columns over numpy's buffers: the same columns pa.array makes, without pandas."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -31,11 +28,3 @@ def test_text_and_labels():
     codes = np.array([2, 0, 0, 1], dtype=np.int8)
     assert arrow.labels(["a", "b", "c"], codes).to_pylist() == ["c", "a", "a", "b"]
 
-
-def test_a_runs_tables_and_store_need_no_pandas(tmp_path):
-    code = ("import sys; from channelsim import scenario, store; from channelsim.engine import "
-            "run; from tests.conftest import tiny; "
-            f"store.write({str(tmp_path / 'out')!r}, [run(scenario.from_dict(tiny()), 1)], {{}}); "
-            "assert 'pandas' not in sys.modules, 'pandas was imported'")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr

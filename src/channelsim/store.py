@@ -231,8 +231,9 @@ class Store:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         wanted = list(dict.fromkeys(keys))
+        present = self._data_tables()
         queries = {name: (f"SELECT t.* FROM {name} t", order)
-                   for name, (_, order) in DATA.items() if name in self._data_tables()}
+                   for name, (_, order) in DATA.items() if name in present}
         queries["runs"] = ("SELECT t.* FROM runs t", "")
         for name, (query, order) in queries.items():
             with _interruptible():

@@ -15,7 +15,8 @@ import pyarrow as pa
 
 
 def column(values: np.ndarray) -> pa.Array:
-    """A 1-D numeric, bool or datetime64[D] array as the Arrow column pa.array would make."""
+    """A 1-D numeric, bool or datetime64[D] array (without NaT) as the Arrow column pa.array
+    would make."""
     values = np.ascontiguousarray(values)
     if values.ndim != 1:
         raise ValueError(f"a column must be 1-D, not of shape {values.shape}")

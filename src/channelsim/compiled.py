@@ -89,7 +89,8 @@ def use_cache_for_these_sources() -> None:
 def skip_blas_probe() -> None:
     """numba probes for BLAS the first time it sets up its CPU target by importing
     scipy.linalg (0.1-0.2 s of every run), only to learn whether scipy is installed; no kernel
-    uses BLAS. Its module is imported here with the probe answered from that alone."""
+    uses BLAS. The module whose import runs the probe is imported here with the probe
+    answered from whether scipy is installed, which is what the import would find."""
     import numba.np.linalg as linalg
 
     if "numba.np.arraymath" in sys.modules or importlib.util.find_spec("scipy") is None:

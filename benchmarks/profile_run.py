@@ -7,6 +7,10 @@ begin and end them; CPU seconds count every thread (DuckDB's too) and hold on a 
 better than wall seconds.
 
     .venv/bin/python benchmarks/profile_run.py --reps 5
+    .venv/bin/python benchmarks/profile_run.py --python ../main/.venv/bin/python  # beside it
+
+With --python, each repetition runs that interpreter's channelsim too, alternating with this
+one's, and the table gives both columns: on a busy machine only such a pairing compares.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 OTHER = "other (summaries read back, between phases)"
 
@@ -68,30 +73,42 @@ def once(out: str) -> list[tuple[str, float, float]]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--python", action="append", default=[], metavar="PYTHON",
+                   help="another interpreter (another checkout's venv) to profile alongside")
     p.add_argument("--once", metavar="OUT", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.once:
         sys.stdout = open(os.devnull, "w")  # the command's JSON
         print(json.dumps(once(args.once)), file=sys.stderr)
         return
-    runs, starts = [], []
+    pythons = [sys.executable, *args.python]
+    runs: dict[str, list] = {py: [] for py in pythons}
+    starts = []
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="profile-") as tmp:
         for i in range(args.reps):
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", "pass"], check=True)
             starts.append(time.perf_counter() - t0)
-            done = subprocess.run([sys.executable, __file__, "--once", f"{tmp}/r{i}"],
-                                  capture_output=True, text=True, check=True)
-            runs.append(json.loads(done.stderr.strip().splitlines()[-1]))
-    print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.reps} runs\n")
-    print("| phase | CPU s | wall s |\n|---|---:|---:|")
-    print(f"| Python start-up (`python -c pass`, wall) | | {statistics.median(starts):.3f} |")
-    for k, (name, _, _) in enumerate(runs[0]):
-        cpu = statistics.median(r[k][2] for r in runs)
-        wall = statistics.median(r[k][1] for r in runs)
-        print(f"| {name} | {cpu:.3f} | {wall:.3f} |")
-    print(f"| total in the process | {statistics.median(sum(x[2] for x in r) for r in runs):.3f}"
-          f" | {statistics.median(sum(x[1] for x in r) for r in runs):.3f} |")
+            for k, py in enumerate(pythons):
+                done = subprocess.run([py, __file__, "--once", f"{tmp}/r{i}-{k}"],
+                                      capture_output=True, text=True, check=True)
+                runs[py].append(json.loads(done.stderr.strip().splitlines()[-1]))
+    print(f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+          f"medians of {args.reps} runs; CPU s (wall s) of " + ", ".join(pythons) + "\n")
+    heads = ["this checkout", *(str(Path(py).parents[2]) for py in args.python)]
+    print("| phase | " + " | ".join(heads) + " |\n|---|" + "---:|" * len(pythons))
+    print(f"| Python start-up (`python -c pass`, wall) | ({statistics.median(starts):.3f}) |"
+          + " |" * (len(pythons) - 1))
+    names = [name for name, _, _ in runs[sys.executable][0]]
+    for k, name in enumerate(names):
+        cells = [f"{statistics.median(r[k][2] for r in runs[py]):.3f} "
+                 f"({statistics.median(r[k][1] for r in runs[py]):.3f})" for py in pythons]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    totals = [f"{statistics.median(sum(x[2] for x in r) for r in runs[py]):.3f} "
+              f"({statistics.median(sum(x[1] for x in r) for r in runs[py]):.3f})"
+              for py in pythons]
+    print("| total in the process | " + " | ".join(totals) + " |")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 COMMAND = [str(Path(sys.executable).with_name("channelsim"))]
 HISTORY = ["run", "channel-history", "--json"]
+NOTES = "## Notes"  # STARTUP.md from this heading on is written by hand and kept
 COMPILING = "compiling"  # in the message a run prints before it compiles
 # what the issue asks of each (seconds, or yardsticks for the history run)
 TARGETS = {"help": ("< 0.5 s", lambda s, y: s < 0.5),
@@ -123,14 +124,15 @@ def measure(reps: int, compile_reps: int, with_compile: bool) -> list[dict]:
     return rows
 
 
-def table(rows: list[dict], reps: int) -> str:
+def table(rows: list[dict], reps: int, loads: tuple[float, float]) -> str:
     lines = [
         "# Start-up: what a user waits for",
         "",
         f"Measured {datetime.date.today()} by `benchmarks/startup.py` on {platform.machine()}, "
         f"{os.cpu_count()} cores (shared), Python {platform.python_version()}: whole-process "
         f"wall times, medians of {reps} runs with a fresh --out each (a machine shared with "
-        "other jobs times noisily; the yardstick is measured in the same run).",
+        "other jobs times noisily; the yardstick is measured in the same run). Load average "
+        f"{loads[0]:.1f} at the start, {loads[1]:.1f} at the end.",
         "",
         "| what | seconds | yardsticks | target | met |",
         "|---|---:|---:|---|---|",
@@ -150,7 +152,12 @@ def main() -> None:
     p.add_argument("--no-compile", action="store_true", help="skip the first run's compile")
     p.add_argument("--output", type=Path, default=HERE / "STARTUP.md")
     args = p.parse_args()
-    text = table(measure(args.reps, args.compile_reps, not args.no_compile), args.reps)
+    load = os.getloadavg()[0]
+    rows = measure(args.reps, args.compile_reps, not args.no_compile)
+    text = table(rows, args.reps, (load, os.getloadavg()[0]))
+    old = args.output.read_text() if args.output.exists() else ""
+    if NOTES in old:  # the notes below the table are kept (earlier figures, the profile)
+        text += "\n" + old[old.index(NOTES):]
     args.output.write_text(text)
     print(text)
 

@@ -15,8 +15,10 @@ one first (population, random and sampling do; the others import one of them).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -84,4 +86,21 @@ def use_cache_for_these_sources() -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
+def skip_blas_probe() -> None:
+    """numba probes for BLAS the first time it sets up its CPU target by importing
+    scipy.linalg (0.1-0.2 s of every run), only to learn whether scipy is installed; no kernel
+    uses BLAS. The module whose import runs the probe is imported here with the probe
+    answered from whether scipy is installed, which is what the import would find."""
+    import numba.np.linalg as linalg
+
+    if "numba.np.arraymath" in sys.modules or importlib.util.find_spec("scipy") is None:
+        return
+    probe, linalg.ensure_blas = linalg.ensure_blas, lambda: None
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        linalg.ensure_blas = probe
+
+
 use_cache_for_these_sources()
+skip_blas_probe()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from . import __version__
+from . import __version__, arrow
 from .population import COLUMNS, N_STATUS, ExitReason, Status
 from .scenario import MODES
 
@@ -105,26 +105,25 @@ class Results:
         n_days, n_sites = len(self.dates), len(self.site_ids)
         cols: dict[str, Any] = {
             "date": np.repeat(self.dates, n_sites),
-            "site": np.tile(np.array(self.site_ids, dtype=object), n_days),
+            "site": arrow.labels(self.site_ids, np.tile(np.arange(n_sites), n_days)),
             "officers": self.officers.ravel(),
         }
         cols |= {f"cost_{payer}": cost.ravel() for payer, cost in self.costs.items()}
         cols |= {name: arr.ravel() for name, arr in self.site.items()}
         for name in ("attempts", "interceptions", "crossings", "deaths", "injuries"):
             cols[name] = self.by_site(self.route[name]).ravel()
-        return pa.table(cols)
+        return arrow.table(cols)
 
     def daily_routes(self) -> pa.Table:
         n_days, n_routes = len(self.dates), len(self.route_ids)
         cols: dict[str, Any] = {
             "date": np.repeat(self.dates, n_routes),
-            "route": np.tile(np.array(self.route_ids, dtype=object), n_days),
-            "site": np.tile(np.array([self.site_ids[s] for s in self.route_site], dtype=object),
-                            n_days),
-            "mode": np.tile(np.array([MODES[m] for m in self.route_mode], dtype=object), n_days),
+            "route": arrow.labels(self.route_ids, np.tile(np.arange(n_routes), n_days)),
+            "site": arrow.labels(self.site_ids, np.tile(self.route_site, n_days)),
+            "mode": arrow.labels(MODES, np.tile(self.route_mode, n_days)),
         }
         cols |= {name: arr.ravel() for name, arr in self.route.items()}
-        return pa.table(cols)
+        return arrow.table(cols)
 
     def people_table(self) -> pa.Table:
         """One row a person; `site`, `status` and `exit_reason` are small integer codes whose
@@ -133,9 +132,9 @@ class Results:
         start = self.dates[0]
         crossed = p["status"] == Status.CROSSED
         days_to_cross = np.where(crossed, p["exit_day"] - p["arrival_day"], -1)
-        return pa.table({
+        return arrow.table({
             "uid": np.arange(len(p["status"]), dtype=np.int32),
-            "origin_group": np.array(self.origin_ids, dtype=object)[p["origin"]],
+            "origin_group": arrow.labels(self.origin_ids, p["origin"]),
             "minor": p["minor"],
             "arrival_date": start + p["arrival_day"].astype("timedelta64[D]"),
             "site": p["site"],
@@ -153,8 +152,8 @@ class Results:
                  "exit_reason": [r.name.lower() for r in ExitReason]}
         rows = [(var, code, name) for var, ns in names.items() for code, name in enumerate(ns)]
         variable, code, name = zip(*rows, strict=True)
-        return pa.table({"variable": list(variable), "code": pa.array(code, pa.int8()),
-                         "name": list(name)})
+        return arrow.table({"variable": arrow.text(variable),
+                            "code": np.array(code, dtype=np.int8), "name": arrow.text(name)})
 
     def _people_per_boat(self) -> dict[str, float | None]:
         """People per boat launched, per boat route: attempts over boats used."""

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import __version__, jsontext
+from . import __version__, arrow, jsontext
 from .errors import StoreError
 from .results import Results
 from .scenario import Scenario
@@ -212,10 +213,10 @@ class Store:
 
     def _select(self, query: str, keys: list[Key], order: str = "") -> pa.Table:
         """`query` (over a table aliased t) restricted to `keys`, rows in the order of `keys`."""
-        self.con.register("wanted", pa.table({
-            "scenario_hash": [h for h, _ in keys],
-            "seed": pa.array([s for _, s in keys], pa.int64()),
-            "position": range(len(keys)),
+        self.con.register("wanted", arrow.table({
+            "scenario_hash": arrow.text([h for h, _ in keys]),
+            "seed": np.array([s for _, s in keys], dtype=np.int64),
+            "position": np.arange(len(keys)),
         }))
         try:
             sql = f"{query} JOIN wanted USING (scenario_hash, seed) ORDER BY position"
@@ -230,8 +231,9 @@ class Store:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         wanted = list(dict.fromkeys(keys))
+        present = self._data_tables()
         queries = {name: (f"SELECT t.* FROM {name} t", order)
-                   for name, (_, order) in DATA.items() if name in self._data_tables()}
+                   for name, (_, order) in DATA.items() if name in present}
         queries["runs"] = ("SELECT t.* FROM runs t", "")
         for name, (query, order) in queries.items():
             with _interruptible():

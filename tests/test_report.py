@@ -199,6 +199,9 @@ def test_report_of_a_fit_draws_each_target_series_and_the_scores(tmp_path, capsy
             f"<td>{scores['coverage_50']:.0%}</td>") in page
     assert "intervals include: chance only (3 runs)" in page
     assert "no test of a forecast" in page  # no posterior: the held-out year says so
+    # the scenario's parameters with their sources, and its hash and version (fit.json)
+    assert "Parameters of fit-test and their sources" in page and "sb_people_2018" in page
+    assert f"fit-test: {result['scenario_hash']}" in page and result["version"] in page
     assert _outside_references(page) == []
     pngs = sorted((tmp_path / "png").glob("*.png"))
     assert [p.name for p in pngs] == ["01-fit-small-boat-arrivals-monthly.png",

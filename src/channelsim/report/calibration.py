@@ -38,7 +38,8 @@ def sections(exp: Experiment) -> list[Section]:
         posterior.append(inflow)
     posterior += [_histogram(n, draws[:, k], weights, priors.get(n), note)
                   for k, n in enumerate(names) if not n.startswith(INFLOW_STEP)]
-    out = [Section("Posterior", posterior), Section("Generations", [_generations(s)])]
+    # the generations first: a collapsed ESS says how far to trust everything after
+    out = [Section("Generations", [_generations(s)]), Section("Posterior", posterior)]
     if exp.fit is not None:
         out += fit.fitted(exp.fit, exp.tables)
     else:

@@ -135,8 +135,11 @@ def _forest(f: Forest):
 def _histogram(h: Histogram):
     import plotly.graph_objects as go
 
+    pad = 0.03 * (h.edges[-1] - h.edges[0])  # the prior's range clear of the axes
     fig = go.Figure(layout=_layout(h.title, height=320, showlegend=False, bargap=0.02,
-                                   xaxis={"title": h.xlabel}, yaxis={"title": "weight"}))
+                                   xaxis={"title": h.xlabel,
+                                          "range": [h.edges[0] - pad, h.edges[-1] + pad]},
+                                   yaxis={"title": "weight"}))
     fig.add_trace(go.Bar(x=(h.edges[:-1] + h.edges[1:]) / 2, y=h.heights,
                          width=np.diff(h.edges), marker={"color": colour(0)}, name=h.title))
     for x in h.span or ():

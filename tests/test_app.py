@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from channelsim import cli
+from channelsim import cli, report_text
 from tests.test_report import SCENARIO
 
 pytest.importorskip("fastapi")
@@ -74,7 +74,12 @@ def test_comparison_equals_channelsim_compare_and_is_cached(client, folders, cap
     expected = json.loads(capsys.readouterr().out)
     assert got["comparison"]["effects"] == expected["effects"]
     crossings = next(e for e in got["effects"] if e["figure"] == "crossings")
+    text = crossings.pop("text")
     assert crossings == {"figure": "crossings", **expected["effects"]["scorecard"]["crossings"]}
+    # the table's numbers as the command line prints them: counts whole, ratios not
+    assert text["a"] == report_text.fmt(crossings["a"], whole=True) and "." not in text["a"]
+    share = next(e for e in got["effects"] if e["figure"] == "share_displaced")
+    assert share["text"]["effect"] == report_text.fmt(share["effect"])
 
 
 @pytest.mark.parametrize(("body", "status", "message"), [
@@ -213,3 +218,35 @@ def test_the_server_keeps_no_globe_of_land_in_memory(folders, tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=600, check=True).stdout.split()
     assert int(out[0]) > 0 and out[1] == "False"
+
+
+def test_officers_on_a_dated_schedule_show_the_value_in_force_and_set_it(client):
+    text = SCENARIO.replace('name = "pair"', 'name = "dated"').replace(
+        "officers = 100", "officers = { 2020-01-01 = 100, 2020-02-01 = 300 }")
+    assert client.post("/api/upload", json={"name": "dated", "text": text}).status_code == 200
+    levers = {lv["key"]: lv for lv in client.get("/api/levers/dated").json()["levers"]}
+    officers = levers["sites.calais.officers"]
+    assert officers["value"] == 300 and "2020-01-01: 100, 2020-02-01: 300" in officers["note"]
+    assert "from 2020-02-01 on" in officers["note"]
+    got = client.post("/api/compare", json={"scenario": "dated", "reps": 1,
+                                             "levers": {"sites.calais.officers": 500}})
+    assert got.status_code == 200, got.text
+    assert got.json()["overrides"] == ["sites.calais.officers={2020-01-01 = 100.0, "
+                                       "2020-02-01 = 500}"]
+
+
+def test_a_worker_that_dies_answers_503_and_the_workers_come_back(folders, tmp_path):
+    import os
+    import signal
+
+    with TestClient(create_app(tmp_path, folders / "scenarios", workers=1, warm=False)) as c:
+        q = {"scenario": "pair", "levers": {"sites.calais.officers": 777}, "reps": 1}
+        assert c.post("/api/compare", json=q).status_code == 200  # the worker has started
+        pool = c.app.state.explorer.pool.pool
+        for proc in list(pool._processes.values()):  # no public handle on the workers
+            os.kill(proc.pid, signal.SIGKILL)
+        res = c.post("/api/compare", json={**q, "seed": 1})
+        assert res.status_code == 503 and "ask again" in res.json()["error"]
+        assert res.headers["Retry-After"] == "1"
+        res = c.post("/api/compare", json={**q, "seed": 1})
+        assert res.status_code == 200 and res.json()["ran"] == 2

@@ -199,6 +199,9 @@ def test_report_of_a_fit_draws_each_target_series_and_the_scores(tmp_path, capsy
             f"<td>{scores['coverage_50']:.0%}</td>") in page
     assert "intervals include: chance only (3 runs)" in page
     assert "no test of a forecast" in page  # no posterior: the held-out year says so
+    # the scenario's parameters with their sources, and its hash and version (fit.json)
+    assert "Parameters of fit-test and their sources" in page and "sb_people_2018" in page
+    assert f"fit-test: {result['scenario_hash']}" in page and result["version"] in page
     assert _outside_references(page) == []
     pngs = sorted((tmp_path / "png").glob("*.png"))
     assert [p.name for p in pngs] == ["01-fit-small-boat-arrivals-monthly.png",
@@ -207,3 +210,46 @@ def test_report_of_a_fit_draws_each_target_series_and_the_scores(tmp_path, capsy
     (out / "results.duckdb").unlink()
     assert cli.main(["report", str(out)]) == 2  # a fit's folder without its store
     assert "not a finished fit, missing results.duckdb" in capsys.readouterr().err
+
+
+def test_report_of_a_calibration_then_with_its_fit(tmp_path, monkeypatch):
+    """A tiny calibration (4 particles, 2 generations, 8 months) reported alone, then again
+    once `channelsim fit` has written its tables into the same folder."""
+    from tests.test_fit import SHORT
+
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT)
+    out = tmp_path / "cal"
+    common = ["--workers", "1", "--json", "--out", str(out)]
+    argv = ["calibrate", str(path), "--particles", "4", "--generations", "2", *common]
+    monkeypatch.setattr("sys.argv", ["channelsim", *argv])  # the command posterior.json keeps
+    assert cli.main(argv) == 0
+    posterior = json.loads((out / "posterior.json").read_text())
+    page = _report(out, tmp_path)
+    for title in ["Posterior by parameter", "Posterior: the inflow's yearly level",
+                  "Posterior: inflow.first_level", "Posterior: behaviour.attempt_probability",
+                  "Posterior: routes.calais_boat.death", "Generations (ABC-SMC)",
+                  "Not run yet: the fit and the held-out forecast",
+                  f"channelsim fit {path} --posterior {out}/posterior.json --out {out}",
+                  "Parameters of fit-test and their sources", "Reproduce",
+                  posterior["made"]["commit"], "particles 4, generations 2, seed 0"]:
+        assert title in page, title
+    assert "log-uniform" in page and "none (the prior)" in page  # a prior; generation 1
+    assert "Fit: small_boat_arrivals_monthly" not in page
+    assert _outside_references(page) == []
+
+    assert cli.main(["fit", str(path), "--posterior", str(out / "posterior.json"),
+                     "--reps", "3", *common]) == 0
+    page = _report(out, tmp_path, "--png", str(tmp_path / "png"))
+    for title in ["Posterior by parameter", "Generations (ABC-SMC)",
+                  "Fit: small_boat_arrivals_monthly", "Scores by series (fitted years)",
+                  "Held-out forecast: small_boat_arrivals_monthly",
+                  "intervals include: chance and parameters (posterior"]:
+        assert title in page, title
+    assert "Not run yet" not in page
+    assert _outside_references(page) == []
+    names = [p.name for p in sorted((tmp_path / "png").glob("*.png"))]
+    assert names[:2] == ["01-posterior-the-inflow-s-yearly-level.png",
+                         "02-posterior-inflow-first-level.png"]
+    assert "10-fit-small-boat-arrivals-monthly.png" in names
+    assert all((tmp_path / "png" / n).stat().st_size > 5000 for n in names)

@@ -13,8 +13,8 @@ from typing import Any
 
 from rich.console import Console
 
-from .. import __version__
-from ..store import STORE_FILE
+from .. import __version__, scenario
+from ..store import STORE_FILE, Store
 from . import abc_smc, scenario_fit
 
 POSTERIOR_FILE = "posterior.json"
@@ -30,6 +30,12 @@ def _commit() -> str:
         return "unknown"
 
 
+def _record(out: Path, sc: scenario.Scenario) -> None:
+    """The scenario's definition in OUT's store, so the report can give its provenance."""
+    with Store(out / STORE_FILE) as st:
+        st.add_scenarios([sc])
+
+
 def calibrate(name: str, particles: int, generations: int, seed: int, out: Path | None,
               backend: Any, err: Console) -> tuple[dict[str, Any], Path]:
     """ABC-SMC on the scenario's [calibration]; the posterior goes to OUT/posterior.json and
@@ -37,6 +43,7 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
     problem = scenario_fit.problem_for(name)
     out = out or Path("results") / f"calibrate-{problem.label.split(':')[0]}"
     out.mkdir(parents=True, exist_ok=True)
+    _record(out, scenario.load(name))
     started = time.perf_counter()
 
     def show(p: dict[str, Any]) -> None:
@@ -101,7 +108,10 @@ def fit(name: str, overrides: list[str], post: Any, seeds: list[int], out: Path 
     out = out or Path("results") / f"fit-{Path(name).stem}"
     out.mkdir(parents=True, exist_ok=True)
     result, tables = fitting.fit(tasks, series, years, backend, uncertainty)
-    result = {"scenario": name, "seeds": seeds} | result
+    base = scenario.load(name, overrides)
+    result = {"scenario": name, "scenario_hash": base.digest(), "version": __version__,
+              "seeds": seeds} | result
+    _record(out, base)
     fitting.store_tables(str(out / STORE_FILE), tables)
     (out / "fit.json").write_text(json.dumps(result, indent=1))
     return result, out

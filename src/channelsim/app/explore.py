@@ -14,13 +14,16 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .. import scenario
+from ..errors import BackendError
 from ..experiments import Processes, Serial, compare, execute, plan
 from ..report import coast
+from ..report_text import RATIOS, fmt
 from ..store import Store
 from . import levers, uploads
 from .jobs import Job
@@ -33,6 +36,8 @@ MAX_ANSWERS = 64
 MAX_JOBS = 256  # finished jobs kept for their progress endpoint
 PAGE_TABLES = ("daily_sites", "daily_routes")
 WORKERS = 2
+WORKER_DIED = ("a worker process died while answering (killed, or out of memory?); the "
+               "workers have been restarted: ask again")
 
 
 class Explorer:
@@ -45,6 +50,7 @@ class Explorer:
         results.mkdir(parents=True, exist_ok=True)
         self.uploads = results / uploads.FOLDER
         self.store = Store(results / CACHE_FILE)
+        self.workers = workers
         self.pool = Processes(workers) if workers > 0 else Serial()
         self.runner = ThreadPoolExecutor(1, thread_name_prefix="explorer-runs")
         self.lock = threading.Lock()  # the answers and jobs below, not the store
@@ -122,6 +128,9 @@ class Explorer:
               b: scenario.Scenario, sets: list[str], seeds: list[int]) -> None:
         try:
             answer = self._answer(job, name, a, b, sets, seeds)
+        except (BackendError, BrokenProcessPool):  # a worker died: new workers, ask again
+            self._restart()
+            job.finish(error=WORKER_DIED, status=503)
         except Exception as exc:  # the page is told; the server goes on
             job.finish(error=f"the server failed on this question ({type(exc).__name__})")
         else:
@@ -133,6 +142,13 @@ class Explorer:
         finally:
             with self.lock:
                 self.running.pop(key, None)
+
+    def _restart(self) -> None:
+        """A pool whose worker died is broken for good: end it and start another (the runner
+        thread alone uses the pool, so no run is in flight here)."""
+        broken, self.pool = self.pool, Processes(self.workers)
+        broken.abandon()
+        self.pool.__enter__()
 
     def _answer(self, job: Job, name: str, a: scenario.Scenario, b: scenario.Scenario,
                 sets: list[str], seeds: list[int]) -> dict[str, Any]:
@@ -165,8 +181,8 @@ class Explorer:
             "scenario": name, "overrides": sets, "reps": len(seeds), "seeds": seeds,
             "hash_a": a.digest(), "hash_b": b.digest(), "ran": ran,
             "seconds": round(time.perf_counter() - t0, 3),
-            "effects": [{"figure": k, **result["effects"]["scorecard"][k]}
-                        for k in HEADLINE if result["effects"]["scorecard"].get(k)],
+            "effects": [{"figure": k, **e, "text": _text(k, e)} for k in HEADLINE
+                        if (e := result["effects"]["scorecard"].get(k))],
             "by_site": {sid: result["effects"]["attempts_by_site"][sid]
                         for sid in result["effects"]["attempts_by_site"]},
             "comparison": result,
@@ -208,10 +224,20 @@ class Explorer:
             s = sc.sites[r.site]
             mode = r.mode if isinstance(r.mode, str) else str(r.mode)
             _, x, y = coast.landing(mode, s.lon, s.lat)
+            n = float(crossed.get(rid, 0.0))
             routes.append({"id": rid, "mode": mode, "lon": [s.lon, x], "lat": [s.lat, y],
-                           "crossings": float(crossed.get(rid, 0.0))})
+                           "crossings": n, "text": fmt(n, whole=True)})
         box = coast.box([s["lon"] for s in sites], [s["lat"] for s in sites])
         return {"box": box, "coast": outlines(box), "sites": sites, "routes": routes}
+
+
+def _text(figure: str, e: dict[str, Any]) -> dict[str, str]:
+    """An effect's numbers as the command line prints them: counts whole, ratios to two
+    significant digits when small."""
+    whole = figure not in RATIOS
+    ci = e.get("ci90")
+    return {"a": fmt(e["a"], whole), "b": fmt(e["b"], whole), "effect": fmt(e["effect"], whole),
+            "ci90": f"{fmt(ci[0], whole)} to {fmt(ci[1], whole)}" if ci else "n/a"}
 
 
 @cache

@@ -19,10 +19,13 @@ class Job:
     answer: dict[str, Any] | None = None
     partial: dict[str, Any] | None = None  # the answer on the seeds finished so far
     error: str | None = None
+    status: int = 200  # the HTTP status of its answer: 500 failed, 503 worth asking again
     finished: threading.Event = field(default_factory=threading.Event)
 
-    def finish(self, answer: dict[str, Any] | None = None, error: str | None = None) -> None:
+    def finish(self, answer: dict[str, Any] | None = None, error: str | None = None,
+               status: int = 500) -> None:
         self.answer, self.error = answer, error
+        self.status = status if error else 200
         self.finished.set()
 
     def view(self) -> dict[str, Any]:
@@ -33,6 +36,7 @@ class Job:
                "seconds": round(time.perf_counter() - self.started, 2)}
         if self.error:
             out["error"] = self.error
+            out["retry"] = self.status == 503
         if self.answer is not None:
             out["answer"] = self.answer
         elif self.partial is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ..scenario import Scenario
@@ -48,24 +49,37 @@ LEVERS = (
 
 
 def catalogue(sc: Scenario) -> list[dict[str, Any]]:
-    """Every lever of a scenario with its current value, for the page's form."""
+    """Every lever of a scenario with its current value, for the page's form; a number the
+    scenario gives as a dated schedule shows the value in force at its end, and the schedule."""
     out = []
     for lever in LEVERS:
         keys = ([lever.pattern.replace("<site>", s) for s in sc.sites]
                 if "<site>" in lever.pattern else [lever.pattern])
         for key in keys:
+            value, note = current(sc, key), ""
+            if isinstance(value, dict):
+                schedule = sorted(value.items())
+                since, value = in_force(sc, value)
+                note = ("dated: " + ", ".join(f"{d}: {v:g}" for d, v in schedule)
+                        + f"; the lever sets the value from {since} on")
             out.append({"key": key, "kind": lever.kind, "label": lever.label,
                         "low": lever.low, "high": lever.high, "choices": list(lever.choices),
-                        "sites": list(sc.sites), "value": current(sc, key)})
+                        "sites": list(sc.sites), "value": value, "note": note})
     return out
 
 
+def in_force(sc: Scenario, schedule: dict[date, float]) -> tuple[date, float]:
+    """The date of a schedule's last change by the scenario's end, and its value."""
+    dates = sorted(schedule)
+    since = max([d for d in dates if d <= sc.end], default=dates[0])
+    return since, schedule[since]
+
+
 def current(sc: Scenario, key: str) -> Any:
+    """The scenario's value for a lever: a number, a dated schedule (a dict), or None."""
     parts = key.split(".")
     if parts[0] == "sites":
         site = sc.sites[parts[1]]
-        if parts[2] == "officers":
-            return site.officers if isinstance(site.officers, float | int) else None
         if parts[2] == "policy":
             return site.policy.type if hasattr(site.policy, "type") else None
         if parts[2] == "clearances":
@@ -73,15 +87,12 @@ def current(sc: Scenario, key: str) -> Any:
         if parts[2] == "juxtaposed_controls":
             jc = site.juxtaposed_controls
             return jc if isinstance(jc, bool) else None
-        value = site.boat_supply
-        return value if isinstance(value, float | int) else None
+        return site.officers if parts[2] == "officers" else site.boat_supply
     if key == "uk_payments":
         return 1.0
     if key == "campaigns":
         return []
-    lr = sc.legal_route
-    return 0 if lr is None else lr.quota_per_month if isinstance(
-        lr.quota_per_month, float | int) else None
+    return 0 if sc.legal_route is None else sc.legal_route.quota_per_month
 
 
 def _lever(key: str, sites: dict[str, Any]) -> Lever:
@@ -122,6 +133,10 @@ def overrides(sc: Scenario, levers: dict[str, Any]) -> list[str]:
 
 def _to_overrides(sc: Scenario, key: str, value: Any, start: str) -> list[str]:
     parts = key.split(".")
+    if isinstance(was := current(sc, key), dict):  # a dated schedule: from its last change on
+        since, _ = in_force(sc, was)
+        table = ", ".join(f"{d} = {value if d == since else v!r}" for d, v in sorted(was.items()))
+        return [f"{key}={{{table}}}"]
     if parts[0] == "sites" and parts[2] == "policy":
         return [f"{key}={POLICIES[value]}"]
     if parts[0] == "sites" and parts[2] == "clearances":

@@ -118,7 +118,7 @@ def create_app(results: Path, scenarios: Path | None = None, workers: int = WORK
         """The answer, once its runs are done (for scripts; the page uses the jobs)."""
         job = explorer.submit(q.scenario, q.levers, q.reps, q.seed)
         job.finished.wait()
-        return _error(500, job.error) if job.error else job.answer
+        return _error(job.status, job.error) if job.error else job.answer
 
     @app.post("/api/jobs", status_code=202)
     def start_job(q: Question) -> dict[str, Any]:
@@ -142,7 +142,8 @@ def create_app(results: Path, scenarios: Path | None = None, workers: int = WORK
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    retry = {"Retry-After": "1"} if status == 503 else None  # a worker died: ask again
+    return JSONResponse({"error": message}, status_code=status, headers=retry)
 
 
 def serve(results: Path, host: str, port: int) -> None:

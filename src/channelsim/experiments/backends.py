@@ -147,6 +147,15 @@ class Processes(_Pool):
             if proc.is_alive():
                 proc.terminate()
 
+    def abandon(self) -> None:
+        """End a pool whose worker died, without `stop`: a worker killed while waiting on that
+        event may hold its lock for good, and setting it would then hang; the workers left are
+        terminated instead."""
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            proc.terminate()
+
     def _workers(self) -> int:
         return self.workers
 

@@ -88,6 +88,18 @@ class Map:
 
 
 @dataclass
+class Histogram:
+    """Weighted particles of one parameter in bins over its prior's range."""
+
+    title: str
+    xlabel: str
+    edges: np.ndarray
+    heights: np.ndarray  # the weight in each bin
+    span: tuple[float, float] | None = None  # the prior's range, on the same scale
+    note: str = ""
+
+
+@dataclass
 class Table:
     title: str
     header: list[str]
@@ -95,7 +107,7 @@ class Table:
     note: str = ""
 
 
-Figure = Chart | Forest | Map | Table
+Figure = Chart | Forest | Map | Histogram | Table
 
 
 @dataclass
@@ -109,6 +121,10 @@ def sections(exp: Experiment, period: str | None = None) -> list[Section]:
         from . import fit
 
         return fit.sections(exp)
+    if exp.kind == "calibration":  # the posterior, its generations and (if run) its fit
+        from . import calibration
+
+        return calibration.sections(exp)
     if exp.kind == "sensitivity":  # many scenarios, one per design row: no series or map
         from . import sensitivity
 
@@ -398,10 +414,16 @@ def _responses(exp: Experiment) -> list[Figure]:
 # ------------------------------------------------------------------ provenance
 
 
-def _provenance(exp: Experiment) -> list[Figure]:
+def _provenance(exp: Experiment, more: list[list[str]] = ()) -> list[Figure]:
+    """The base scenario's parameters with their sources, then what reproduces the results
+    (`more`: rows of the kind's own, e.g. a calibration's settings and commit)."""
     ev = provenance.evidence()
     base_hash = exp.hashes[0]
-    base = exp.definitions.get(base_hash, {})
+    base = exp.definitions.get(base_hash)
+    if base is None:  # a fit or calibration written before the store kept its scenario
+        return [Table("Reproduce", ["", ""], _reproduce(exp) + list(more),
+                      note=f"the store holds no definition of scenario {base_hash}, so its "
+                           "parameters' sources cannot be listed here")]
     rows = []
     for p in provenance.trace(base):
         if p.assumption:
@@ -422,12 +444,16 @@ def _provenance(exp: Experiment) -> list[Figure]:
                    if flat_base.get(k) != v]
         if exp.kind == "comparison" and changed:
             out.append(Table(f"What {exp.label(h)} changes", ["parameter", "A", "B"], changed))
-    repro = [["kind", exp.kind], ["scenario", exp.summary.get("scenario", "")],
-             ["scenario hash", ", ".join(f"{exp.label(h)}: {h}" for h in exp.hashes)],
-             ["seeds", _seed_text(exp.seeds)], ["channelsim version", exp.version],
-             ["results written", exp.summary.get("written", "")]]
-    out.append(Table("Reproduce", ["", ""], repro))
+    out.append(Table("Reproduce", ["", ""], _reproduce(exp) + list(more)))
     return out
+
+
+def _reproduce(exp: Experiment) -> list[list[str]]:
+    rows = [["kind", exp.kind], ["scenario", exp.summary.get("scenario", "")],
+            ["scenario hash", ", ".join(f"{exp.label(h)}: {h}" for h in exp.hashes)],
+            ["seeds", _seed_text(exp.seeds)], ["channelsim version", exp.version]]
+    return rows + ([["results written", exp.summary["written"]]]
+                   if "written" in exp.summary else [])
 
 
 def _short(value: Any) -> str:

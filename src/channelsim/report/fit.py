@@ -6,24 +6,28 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .figures import Band, Chart, Figure, Section, Table, fmt
+from .figures import Band, Chart, Figure, Section, Table, _provenance, fmt
 from .load import Experiment
 from .observed import Observed
 
 
 def sections(exp: Experiment) -> list[Section]:
     s = exp.summary
+    more = [["runs", str(s["reps"])], ["intervals include", s["uncertainty"]]]
+    return [*fitted(s, exp.tables),
+            Section("Provenance and reproduction", _provenance(exp, more))]
+
+
+def fitted(s: dict, tables: dict[str, pd.DataFrame]) -> list[Section]:
+    """The fit's sections from its fit.json (`s`) and its tables in the store."""
     includes = f"intervals include: {s['uncertainty']} ({s['reps']} runs)"
-    bands, held = exp.tables["fit_bands"], exp.tables["heldout"]
+    bands, held = tables["fit_bands"], tables["heldout"]
     charts: list[Figure] = [_series(name, part, includes) for name, part in _by_site(bands)]
     out = [Section("Fit against the target series", [_scores(s, includes), *charts])]
     forecast: list[Figure] = [_heldout(s, includes)] if s["heldout"] else []
     forecast += [_forecast(name, part, includes) for name, part in _by_site(held)]
     if forecast:
         out.append(Section("Held-out forecast", forecast))
-    repro = [["kind", "fit"], ["scenario", s["scenario"]], ["runs", str(s["reps"])],
-             ["seeds", ", ".join(map(str, s["seeds"]))], ["intervals include", s["uncertainty"]]]
-    out.append(Section("Reproduction", [Table("Reproduce", ["", ""], repro)]))
     return out
 
 

@@ -7,8 +7,10 @@ import html as _html
 import math
 from pathlib import Path
 
+import numpy as np
+
 from .. import __version__
-from .figures import Band, Chart, Figure, Forest, Map, Section, Table
+from .figures import Band, Chart, Figure, Forest, Histogram, Map, Section, Table
 from .load import Experiment
 from .style import LAND, MODE_COLOURS, OBSERVED, SEA, colour, rgba
 
@@ -50,7 +52,7 @@ def write(exp: Experiment, sections: list[Section], out: Path) -> None:
 def render(fig: Figure) -> str:
     if isinstance(fig, Table):
         return _table(fig)
-    plot = {Chart: _chart, Forest: _forest, Map: _map}[type(fig)](fig)
+    plot = {Chart: _chart, Forest: _forest, Histogram: _histogram, Map: _map}[type(fig)](fig)
     div = plot.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
     note = f"<p class='note'>{_e(fig.note)}</p>" if fig.note else ""
     return div + note
@@ -127,6 +129,21 @@ def _forest(f: Forest):
                                       "array": [v or 0 for v in plus],
                                       "arrayminus": [v or 0 for v in minus]}))
     fig.add_vline(x=0, line={"color": "#888", "width": 1})
+    return fig
+
+
+def _histogram(h: Histogram):
+    import plotly.graph_objects as go
+
+    pad = 0.03 * (h.edges[-1] - h.edges[0])  # the prior's range clear of the axes
+    fig = go.Figure(layout=_layout(h.title, height=320, showlegend=False, bargap=0.02,
+                                   xaxis={"title": h.xlabel,
+                                          "range": [h.edges[0] - pad, h.edges[-1] + pad]},
+                                   yaxis={"title": "weight"}))
+    fig.add_trace(go.Bar(x=(h.edges[:-1] + h.edges[1:]) / 2, y=h.heights,
+                         width=np.diff(h.edges), marker={"color": colour(0)}, name=h.title))
+    for x in h.span or ():
+        fig.add_vline(x=x, line={"color": "#555", "width": 1, "dash": "dash"})
     return fig
 
 

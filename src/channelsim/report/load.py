@@ -3,11 +3,14 @@
 The daily tables come from the Parquet exports beside the store (what `run`, `compare` and
 `sweep` write), the scenarios' definitions from the store itself, so a report needs nothing
 but the folder. A fit's folder (what `fit` writes) has fit.json and its tables in the store.
+A calibration's folder (what `calibrate` writes) has posterior.json, and a fit's fit.json and
+tables too once `channelsim fit --posterior DIR/posterior.json --out DIR` has run.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +21,9 @@ import pyarrow.parquet as pq
 
 from ..store import STORE_FILE, Store, StoreError
 
-KINDS = ("run", "replicates", "comparison", "sweep", "sensitivity", "fit")
+KINDS = ("run", "replicates", "comparison", "sweep", "sensitivity", "fit", "calibration")
 FIT_TABLES = ("fit_series", "fit_bands", "heldout")
+POSTERIOR_FILE = "posterior.json"
 
 
 class ReportError(Exception):
@@ -36,6 +40,7 @@ class Experiment:
     runs: pd.DataFrame  # scenario_hash, seed, version, summary (parsed)
     definitions: dict[str, dict[str, Any]]  # scenario hash -> definition
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # a fit's FIT_TABLES
+    fit: dict[str, Any] | None = None  # a calibration's fit.json, if its fit has run
 
     @property
     def hashes(self) -> list[str]:
@@ -45,25 +50,33 @@ class Experiment:
                                        self.summary["b"]["scenario_hash"]]))
         if self.kind == "sweep":
             return list(dict.fromkeys(p["scenario_hash"] for p in self.summary["points"]))
-        if self.kind == "fit":
-            return [self.summary["scenario"]]
+        if self.kind == "fit":  # a fit.json before the hash was recorded: its scenario
+            return [self.summary.get("scenario_hash", self.summary["scenario"])]
+        if self.kind == "calibration":  # the label is NAME:HASH
+            return [self.summary["scenario"].rpartition(":")[2]]
         return [self.summary["scenario_hash"]]
 
     @property
     def seeds(self) -> list[int]:
+        if self.kind == "calibration":
+            return [self.summary["settings"]["seed"]]
         return list(self.summary.get("seeds") or [self.summary["seed"]])
 
     @property
     def version(self) -> str:
-        return ", ".join(sorted(set(self.runs["version"]))) or "version not recorded"
+        own = self.summary.get("version") or self.summary.get("made", {}).get("version")
+        return (", ".join(sorted(set(self.runs["version"]))) or own
+                or "version not recorded")
 
     def label(self, h: str) -> str:
         if self.kind == "comparison":
             which = [w for w in ("a", "b") if self.summary[w]["scenario_hash"] == h]
             name = self.definitions.get(h, {}).get("name", h[:8])
             return " = ".join(w.upper() for w in which) + f": {name}"
-        if self.kind == "fit":
+        if self.kind == "fit" and h not in self.definitions:
             return h
+        if self.kind == "calibration" and h not in self.definitions:
+            return self.summary["scenario"].rpartition(":")[0]
         return self.definitions.get(h, {}).get("name", h[:8])
 
 
@@ -73,6 +86,8 @@ def load(results: str | Path) -> Experiment:
     if not folder.is_dir():
         raise ReportError(f"{results}: no such experiment folder (give the folder that "
                           f"`channelsim run/compare/sweep/fit --out` wrote, or its {STORE_FILE})")
+    if (folder / POSTERIOR_FILE).is_file():
+        return _calibration(folder)
     if (folder / "fit.json").is_file() and not (folder / "summary.json").is_file():
         return _fit(folder)
     needed = [STORE_FILE, "summary.json", "daily_sites.parquet", "daily_routes.parquet",
@@ -91,13 +106,17 @@ def load(results: str | Path) -> Experiment:
     runs["summary"] = [json.loads(s) if s else None for s in runs["summary"]]
     try:
         with Store(folder / STORE_FILE) as st:
-            rows = st.con.execute("SELECT scenario_hash, definition FROM scenarios").fetchall()
+            definitions = _definitions(st)
     except StoreError as exc:
         raise ReportError(str(exc)) from None
-    definitions = {h: json.loads(d) for h, d in rows}
     for df in (sites, routes):
         df["date"] = pd.to_datetime(df["date"])
     return Experiment(folder, _kind(summary), summary, sites, routes, runs, definitions)
+
+
+def _definitions(st: Store) -> dict[str, dict[str, Any]]:
+    rows = st.con.execute("SELECT scenario_hash, definition FROM scenarios").fetchall()
+    return {h: json.loads(d) for h, d in rows}
 
 
 def _fit(folder: Path) -> Experiment:
@@ -107,11 +126,61 @@ def _fit(folder: Path) -> Experiment:
         summary = json.loads((folder / "fit.json").read_text())
         with Store(folder / STORE_FILE) as st:
             tables = {t: st.con.execute(f"SELECT * FROM {t}").df() for t in FIT_TABLES}
+            definitions = _definitions(st)
     except (OSError, ValueError, StoreError, duckdb.Error) as exc:
         raise ReportError(f"{folder}: cannot read the fit's fit.json and {STORE_FILE} "
                           f"({exc})") from None
-    runs = pd.DataFrame(columns=["scenario_hash", "seed", "version", "summary"])
-    return Experiment(folder, "fit", summary, pd.DataFrame(), pd.DataFrame(), runs, {}, tables)
+    return Experiment(folder, "fit", summary, pd.DataFrame(), pd.DataFrame(), _no_runs(),
+                      definitions, tables)
+
+
+def _calibration(folder: Path) -> Experiment:
+    """posterior.json, the scenario it was fitted to (recorded in the store by `calibrate`, or
+    for an older store the one its command names, if that still has the same hash), and
+    the fit's tables if a fit has been written into the same folder."""
+    if not (folder / STORE_FILE).is_file():
+        raise ReportError(f"{folder}: not a finished calibration, missing {STORE_FILE}")
+    try:
+        summary = json.loads((folder / POSTERIOR_FILE).read_text())
+        fit = (json.loads((folder / "fit.json").read_text())
+               if (folder / "fit.json").is_file() else None)
+        with Store(folder / STORE_FILE) as st:
+            definitions = _definitions(st)
+            tables = ({t: st.con.execute(f"SELECT * FROM {t}").df() for t in FIT_TABLES}
+                      if fit is not None else {})
+    except (OSError, ValueError, StoreError, duckdb.Error) as exc:
+        raise ReportError(f"{folder}: cannot read the calibration's {POSTERIOR_FILE} and "
+                          f"{STORE_FILE} ({exc})") from None
+    missing = [k for k in ("scenario", "settings", "made", "generations", "names", "draws",
+                           "weights") if k not in summary]
+    if missing:
+        raise ReportError(f"{folder / POSTERIOR_FILE}: not a calibration's posterior, "
+                          f"missing {', '.join(missing)}")
+    digest = summary["scenario"].rpartition(":")[2]
+    if digest not in definitions:
+        from .. import scenario
+        from ..scenario import ScenarioError
+
+        try:
+            sc = scenario.load(scenario_argument(summary))
+        except (ScenarioError, OSError):
+            sc = None
+        if sc is not None and sc.digest() == digest:
+            definitions[digest] = sc.model_dump(mode="json")
+    return Experiment(folder, "calibration", summary, pd.DataFrame(), pd.DataFrame(),
+                      _no_runs(), definitions, tables, fit)
+
+
+def scenario_argument(posterior: dict[str, Any]) -> str:
+    """The scenario as `calibrate` was given it (a bundled name or a path), else the name in
+    the posterior's label."""
+    words = shlex.split(posterior["made"].get("command", ""))
+    after = words[words.index("calibrate") + 1:] if "calibrate" in words else []
+    return after[0] if after else posterior["scenario"].rpartition(":")[0]
+
+
+def _no_runs() -> pd.DataFrame:
+    return pd.DataFrame(columns=["scenario_hash", "seed", "version", "summary"])
 
 
 def _kind(summary: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ import math
 import re
 from pathlib import Path
 
-from .figures import Band, Chart, Forest, Map, Section, Table
+from .figures import Band, Chart, Forest, Histogram, Map, Section, Table
 from .style import LAND, MODE_COLOURS, OBSERVED, SEA, colour
 
 
@@ -20,7 +20,7 @@ def write(sections: list[Section], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for fig in (f for s in sections for f in s.figures if not isinstance(f, Table)):
-        draw = {Chart: _chart, Forest: _forest, Map: _map}[type(fig)]
+        draw = {Chart: _chart, Forest: _forest, Histogram: _histogram, Map: _map}[type(fig)]
         figure = draw(plt, fig)
         path = folder / f"{len(written) + 1:02d}-{_slug(fig.title)}.png"
         figure.savefig(path, dpi=110, bbox_inches="tight")
@@ -69,6 +69,19 @@ def _forest(plt, f: Forest):
     ax.set_xlabel(f.xlabel)
     ax.set_title(f.title)
     ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def _histogram(plt, h: Histogram):
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.bar(h.edges[:-1], h.heights, width=h.edges[1:] - h.edges[:-1], align="edge",
+           color=colour(0), edgecolor="white", linewidth=0.5)
+    for x in h.span or ():
+        ax.axvline(x, color="#555", linewidth=1, linestyle="--")
+    ax.set_title(h.title)
+    ax.set_xlabel(h.xlabel)
+    ax.set_ylabel("weight")
+    ax.grid(axis="y", alpha=0.3)
     return fig
 
 

@@ -2,8 +2,9 @@
 progress and an estimate of the time left.
 
 numba compiles a kernel the first time it is called and keeps it in the cache (compiled.py).
-One after another, the engine's kernels took about 150 s on 2 cores. Here each worker calls
-its share of them on a one-week run of a bundled scenario, filling the cache in parallel; then
+Here each worker compiles its share of the parts against the State's type, which it reads off
+a one-week run of a bundled scenario built without its compiled State (`Sim(start=False)`),
+so the State's constructor is compiled once, as a part of its own, not by every worker; then
 this process compiles the day loop (`engine.run_days`), which finds the processes' kernels in
 the cache and only links them. `channelsim compile` does this ahead of time (`make` runs it at
 install); a first `run` does it when it finds the cache empty.
@@ -17,6 +18,7 @@ import signal
 import time
 from collections.abc import Callable
 from concurrent import futures
+from functools import cache
 
 # each part's compile, seconds measured one after another on this project's 2-core machine
 # while it was shared (load about 4); only their ratios count: the estimate of the time left
@@ -33,7 +35,7 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
     `report` gets a line as each part is done ("compiling kernels 3/14, about 40 s left")."""
     workers = max(1, min(workers or os.cpu_count() or 1, MAX_WORKERS))
     t0 = time.perf_counter()
-    parallel = sorted((p for p in COSTS if p not in ("state", "run_days")), key=COSTS.get,
+    parallel = sorted((p for p in COSTS if p != "run_days"), key=COSTS.get,
                       reverse=True)  # longest first: the workers finish close together
     total, done = len(COSTS), 0
     unit = _Estimate(workers)
@@ -46,14 +48,11 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
         pending = {pool.submit(_compile, part): part for part in parallel}
     finally:
         signal.signal(signal.SIGINT, previous)
-    left = ["state", *parallel, "run_days"]
+    left = [*parallel, "run_days"]
     try:
         for fut in futures.as_completed(pending):
             fut.result()
             part = pending[fut]
-            if "state" in left:  # the first to finish built the State first
-                left.remove("state")
-                done += 1
             left.remove(part)
             done += 1
             unit.update(time.perf_counter() - t0, [p for p in COSTS if p not in left])
@@ -72,11 +71,10 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
 
 
 class _Estimate:
-    """Seconds left: the parts' measured costs at the pace the finished ones went. Every
-    worker builds the State first (the first part it is given waits for it), and the day loop
-    comes last, on one process; the others share the workers."""
+    """Seconds left: the parts' measured costs at the pace the finished ones went. The day
+    loop comes last, on one process; the others share the workers."""
 
-    SERIAL = ("state", "run_days")
+    SERIAL = ("run_days",)
 
     def __init__(self, workers: int):
         self.workers, self.pace = workers, 1.0
@@ -91,19 +89,29 @@ class _Estimate:
         return self.pace * self._cost(parts)
 
 
-def _short_run():
+def _short_run(start: bool = True):
     from . import scenario
     from .engine import Sim
 
-    return Sim(scenario.load(SCENARIO, OVERRIDES), seed=0)
+    return Sim(scenario.load(SCENARIO, OVERRIDES), seed=0, start=start)
+
+
+@cache
+def _state_type():
+    return _short_run(start=False).state_type()
 
 
 def _compile(part: str) -> None:
-    """One part's kernel, called on a short run (whose State is compiled with the first)."""
-    sim = _short_run()
-    if part == "day_end":
-        from .day_end import end_day
-
-        end_day(sim.st, 0)
+    """One part's kernels: the State's constructor and day 0's start, or a process's day
+    compiled against the State's type (the day's end for "day_end")."""
+    if part == "state":
+        _short_run()
         return
-    next(p for p in sim.kernels if p.name == part).step(sim)
+    from numba.core import types
+
+    from .day_end import end_day
+    from .engine import default_plan
+
+    kernel = end_day if part == "day_end" else next(
+        p.kernel for p in default_plan() if p.name == part)
+    kernel.compile((_state_type(), types.int64))

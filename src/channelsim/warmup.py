@@ -20,12 +20,13 @@ from collections.abc import Callable
 from concurrent import futures
 from functools import cache
 
-# each part's compile, seconds measured one after another on this project's 2-core machine
-# while it was shared (load about 4); only their ratios count: the estimate of the time left
-# is scaled by how fast the finished parts went
-COSTS = {"state": 46, "arrivals": 11, "relocation": 38, "attempts": 54, "resolution": 55,
-         "drivers": 5, "enforcement": 10, "returns": 2, "camps": 49, "legal_route": 5,
-         "market": 6, "learning": 15, "day_end": 22, "run_days": 41}
+# each part's compile, CPU seconds measured in this module's pool of 2 workers on this project's
+# 2-core machine (the first part each worker is given includes the worker's start, about 2 s;
+# the day loop is compiled last, in this process); the estimate of the time left is scaled by
+# how fast the finished parts went
+COSTS = {"state": 10, "arrivals": 2, "relocation": 4, "attempts": 11, "resolution": 13,
+         "drivers": 1, "enforcement": 1, "returns": 0.5, "camps": 10, "legal_route": 1,
+         "market": 1, "learning": 2, "day_end": 5, "run_days": 7}
 SCENARIO, OVERRIDES = "channel-history", ["end=2014-01-07"]
 MAX_WORKERS = 4
 
@@ -64,7 +65,12 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
             proc.terminate()
         raise
     pool.shutdown()
-    _short_run().run()  # the day loop, from the processes' cached kernels
+    from numba.core import types
+
+    from .engine import run_days
+
+    # the day loop, which links the processes' kernels from the cache
+    run_days.compile((_state_type(), types.int64, types.int64))
     report(f"compiling kernels {total}/{total} (run_days): done in "
            f"{time.perf_counter() - t0:.0f} s")
     return time.perf_counter() - t0

@@ -52,11 +52,11 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
     left = [*parallel, "run_days"]
     try:
         for fut in futures.as_completed(pending):
-            fut.result()
+            worker = fut.result()
             part = pending[fut]
             left.remove(part)
             done += 1
-            unit.update(time.perf_counter() - t0, [p for p in COSTS if p not in left])
+            unit.update(time.perf_counter() - t0, worker, part)
             report(f"compiling kernels {done}/{total} ({part}), about {unit.left(left):.0f} s "
                    "left")
     except BaseException:
@@ -78,18 +78,23 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
 
 class _Estimate:
     """Seconds left: the parts' measured costs at the pace the finished ones went. The day
-    loop comes last, on one process; the others share the workers."""
+    loop comes last, on one process; the others share the workers. The pace is the time
+    gone over the busiest worker's finished parts: while its first part runs, the other
+    workers' are running too, so the finished parts' costs shared among all the workers
+    would say the compile goes up to `workers` times slower than it does."""
 
     SERIAL = ("run_days",)
 
     def __init__(self, workers: int):
-        self.workers, self.pace = workers, 1.0
+        self.workers, self.pace, self.busy = workers, 1.0, {}
 
     def _cost(self, parts: list[str]) -> float:
         return sum(COSTS[p] if p in self.SERIAL else COSTS[p] / self.workers for p in parts)
 
-    def update(self, elapsed: float, finished: list[str]) -> None:
-        self.pace = elapsed / self._cost(finished)
+    def update(self, elapsed: float, worker: int, part: str) -> None:
+        """`part` is done, by `worker` (any id), `elapsed` seconds since the start."""
+        self.busy[worker] = self.busy.get(worker, 0.0) + COSTS[part]
+        self.pace = elapsed / max(self.busy.values())
 
     def left(self, parts: list[str]) -> float:
         return self.pace * self._cost(parts)
@@ -107,12 +112,13 @@ def _state_type():
     return _short_run(start=False).state_type()
 
 
-def _compile(part: str) -> None:
+def _compile(part: str) -> int:
     """One part's kernels: the State's constructor and day 0's start, or a process's day
-    compiled against the State's type (the day's end for "day_end")."""
+    compiled against the State's type (the day's end for "day_end"); returns the worker's
+    process id."""
     if part == "state":
         _short_run()
-        return
+        return os.getpid()
     from numba.core import types
 
     from .day_end import end_day
@@ -121,3 +127,4 @@ def _compile(part: str) -> None:
     kernel = end_day if part == "day_end" else next(
         p.kernel for p in default_plan() if p.name == part)
     kernel.compile((_state_type(), types.int64))
+    return os.getpid()

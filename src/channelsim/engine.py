@@ -121,9 +121,11 @@ class InvariantError(AssertionError):
 
 class Sim:
     def __init__(self, scenario: Scenario, seed: int = 0, debug: bool = False,
-                 capacity: int | None = None):
+                 capacity: int | None = None, start: bool = True):
         """`capacity`: room for this many people at first (by default 10% above the
-        expected arrivals); the columns grow when it runs out."""
+        expected arrivals); the columns grow when it runs out. `start=False` builds the parts
+        only, neither the compiled State nor day 0's start, so nothing is compiled
+        (warmup.py compiles the kernels against `state_type()`)."""
         self.scenario = scenario
         self.seed = int(seed)
         self.debug = debug
@@ -142,6 +144,8 @@ class Sim:
         self.parts = {p.name: p.init(self) for p in self.plan}
         self.keys = Keys(*(np.uint64(stream_key(self.seed, n)) for n in Keys._fields))
         self.today = self._today()
+        if not start:
+            return
         self.st = self._state()
         for p in self.plan:
             p.start(self)
@@ -159,10 +163,18 @@ class Sim:
             today.counts[TRIES], today.counts[SWEPT] = kept.counts[TRIES], kept.counts[SWEPT]
         return today
 
+    def _parts(self) -> State:
+        return State(people=self.people.cols, world=self.world.arrays(), today=self.today,
+                     rec=self.rec.arrays, keys=self.keys, **self.parts)
+
     def _state(self) -> StateRef:
-        return _state_ref(*State(people=self.people.cols, world=self.world.arrays(),
-                                 today=self.today, rec=self.rec.arrays, keys=self.keys,
-                                 **self.parts))
+        return _state_ref(*self._parts())
+
+    def state_type(self) -> StateType:
+        """The type of the State the kernels receive, from its parts' types alone (the
+        constructor, `_state_ref`, is not compiled)."""
+        return StateType([(name, numba.typeof(part))
+                          for name, part in self._parts()._asdict().items()])
 
     def _grow(self) -> None:
         """More room for people (rare: the first guess is 10% above the expected arrivals)."""

@@ -36,6 +36,17 @@ def geometric_at_least_1(u, mean):
 
 
 @numba.njit(cache=True, nogil=True)
+def kept_or_zero(keep: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """np.where(keep, x, 0.0) for 1-d arrays: numba's np.where took 2 s to compile, again in
+    every process of the first run's compile (warmup.py), for a loop this short."""
+    out = np.zeros(x.shape[0])
+    for i in range(x.shape[0]):
+        if keep[i]:
+            out[i] = x[i]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
 def select(x: np.ndarray, k: int) -> float:
     """The k-th smallest of x (from 0), reordering x in place: Hoare's selection, as in
     Wirth's Algorithms + Data Structures (np.partition copies first and took five times as

@@ -2,8 +2,9 @@
 progress and an estimate of the time left.
 
 numba compiles a kernel the first time it is called and keeps it in the cache (compiled.py).
-One after another, the engine's kernels took about 150 s on 2 cores. Here each worker calls
-its share of them on a one-week run of a bundled scenario, filling the cache in parallel; then
+Here each worker compiles its share of the parts against the State's type, which it reads off
+a one-week run of a bundled scenario built without its compiled State (`Sim(start=False)`),
+so the State's constructor is compiled once, as a part of its own, not by every worker; then
 this process compiles the day loop (`engine.run_days`), which finds the processes' kernels in
 the cache and only links them. `channelsim compile` does this ahead of time (`make` runs it at
 install); a first `run` does it when it finds the cache empty.
@@ -17,13 +18,15 @@ import signal
 import time
 from collections.abc import Callable
 from concurrent import futures
+from functools import cache
 
-# each part's compile, seconds measured one after another on this project's 2-core machine
-# while it was shared (load about 4); only their ratios count: the estimate of the time left
-# is scaled by how fast the finished parts went
-COSTS = {"state": 46, "arrivals": 11, "relocation": 38, "attempts": 54, "resolution": 55,
-         "drivers": 5, "enforcement": 10, "returns": 2, "camps": 49, "legal_route": 5,
-         "market": 6, "learning": 15, "day_end": 22, "run_days": 41}
+# each part's compile, CPU seconds measured in this module's pool of 2 workers on this project's
+# 2-core machine (the first part each worker is given includes the worker's start, about 2 s;
+# the day loop is compiled last, in this process); the estimate of the time left is scaled by
+# how fast the finished parts went
+COSTS = {"state": 10, "arrivals": 2, "relocation": 4, "attempts": 11, "resolution": 13,
+         "drivers": 1, "enforcement": 1, "returns": 0.5, "camps": 10, "legal_route": 1,
+         "market": 1, "learning": 2, "day_end": 5, "run_days": 7}
 SCENARIO, OVERRIDES = "channel-history", ["end=2014-01-07"]
 MAX_WORKERS = 4
 
@@ -33,7 +36,7 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
     `report` gets a line as each part is done ("compiling kernels 3/14, about 40 s left")."""
     workers = max(1, min(workers or os.cpu_count() or 1, MAX_WORKERS))
     t0 = time.perf_counter()
-    parallel = sorted((p for p in COSTS if p not in ("state", "run_days")), key=COSTS.get,
+    parallel = sorted((p for p in COSTS if p != "run_days"), key=COSTS.get,
                       reverse=True)  # longest first: the workers finish close together
     total, done = len(COSTS), 0
     unit = _Estimate(workers)
@@ -46,17 +49,14 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
         pending = {pool.submit(_compile, part): part for part in parallel}
     finally:
         signal.signal(signal.SIGINT, previous)
-    left = ["state", *parallel, "run_days"]
+    left = [*parallel, "run_days"]
     try:
         for fut in futures.as_completed(pending):
-            fut.result()
+            worker = fut.result()
             part = pending[fut]
-            if "state" in left:  # the first to finish built the State first
-                left.remove("state")
-                done += 1
             left.remove(part)
             done += 1
-            unit.update(time.perf_counter() - t0, [p for p in COSTS if p not in left])
+            unit.update(time.perf_counter() - t0, worker, part)
             report(f"compiling kernels {done}/{total} ({part}), about {unit.left(left):.0f} s "
                    "left")
     except BaseException:
@@ -65,45 +65,66 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
             proc.terminate()
         raise
     pool.shutdown()
-    _short_run().run()  # the day loop, from the processes' cached kernels
+    from numba.core import types
+
+    from .engine import run_days
+
+    # the day loop, which links the processes' kernels from the cache
+    run_days.compile((_state_type(), types.int64, types.int64))
     report(f"compiling kernels {total}/{total} (run_days): done in "
            f"{time.perf_counter() - t0:.0f} s")
     return time.perf_counter() - t0
 
 
 class _Estimate:
-    """Seconds left: the parts' measured costs at the pace the finished ones went. Every
-    worker builds the State first (the first part it is given waits for it), and the day loop
-    comes last, on one process; the others share the workers."""
+    """Seconds left: the parts' measured costs at the pace the finished ones went. The day
+    loop comes last, on one process; the others share the workers. The pace is the time
+    gone over the busiest worker's finished parts: while its first part runs, the other
+    workers' are running too, so the finished parts' costs shared among all the workers
+    would say the compile goes up to `workers` times slower than it does."""
 
-    SERIAL = ("state", "run_days")
+    SERIAL = ("run_days",)
 
     def __init__(self, workers: int):
-        self.workers, self.pace = workers, 1.0
+        self.workers, self.pace, self.busy = workers, 1.0, {}
 
     def _cost(self, parts: list[str]) -> float:
         return sum(COSTS[p] if p in self.SERIAL else COSTS[p] / self.workers for p in parts)
 
-    def update(self, elapsed: float, finished: list[str]) -> None:
-        self.pace = elapsed / self._cost(finished)
+    def update(self, elapsed: float, worker: int, part: str) -> None:
+        """`part` is done, by `worker` (any id), `elapsed` seconds since the start."""
+        self.busy[worker] = self.busy.get(worker, 0.0) + COSTS[part]
+        self.pace = elapsed / max(self.busy.values())
 
     def left(self, parts: list[str]) -> float:
         return self.pace * self._cost(parts)
 
 
-def _short_run():
+def _short_run(start: bool = True):
     from . import scenario
     from .engine import Sim
 
-    return Sim(scenario.load(SCENARIO, OVERRIDES), seed=0)
+    return Sim(scenario.load(SCENARIO, OVERRIDES), seed=0, start=start)
 
 
-def _compile(part: str) -> None:
-    """One part's kernel, called on a short run (whose State is compiled with the first)."""
-    sim = _short_run()
-    if part == "day_end":
-        from .day_end import end_day
+@cache
+def _state_type():
+    return _short_run(start=False).state_type()
 
-        end_day(sim.st, 0)
-        return
-    next(p for p in sim.kernels if p.name == part).step(sim)
+
+def _compile(part: str) -> int:
+    """One part's kernels: the State's constructor and day 0's start, or a process's day
+    compiled against the State's type (the day's end for "day_end"); returns the worker's
+    process id."""
+    if part == "state":
+        _short_run()
+        return os.getpid()
+    from numba.core import types
+
+    from .day_end import end_day
+    from .engine import default_plan
+
+    kernel = end_day if part == "day_end" else next(
+        p.kernel for p in default_plan() if p.name == part)
+    kernel.compile((_state_type(), types.int64))
+    return os.getpid()

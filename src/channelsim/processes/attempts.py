@@ -25,7 +25,7 @@ import numpy as np
 
 from ..population import N_ACTIVE, Status
 from ..random import day_base, unit, units_of
-from ..sampling import lowest_k_cut, stochastic_round
+from ..sampling import kept_or_zero, lowest_k_cut, stochastic_round
 from .base import BOARDED, SWEPT, TRIES, Process
 
 Pars = namedtuple("Pars", ["attempt_probability", "harm_aversion", "site_start",
@@ -217,7 +217,7 @@ def step(s, day) -> None:
     n_routes = w.route_site.shape[0]
     units = scheduled_units(s, day)
     places = units * w.per_opportunity[day]
-    site_weights = np.where(places > 0, w.weight, 0.0)
+    site_weights = kept_or_zero(places > 0, w.weight)
     movers, lanes, queue, demand = choose(s, day, site_weights)
     load = per_boat(s, day)
     base = day_base(s.keys.capacity, day)

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..population import Status
 from ..random import day_base, unit
+from ..sampling import kept_or_zero
 from .attempts import pays
 from .base import BOARDED, INTERCEPTED, Process
 
@@ -120,7 +121,8 @@ def step(s, day) -> None:
         attempts[t.route[i]] += 1
     officer_term, rest = enforcement_terms(w, day, attempts)
     in_france = controls_in_france(w, day)
-    p_stop = stop_probability(officer_term, np.where(in_france, rest, 0.0), w.diversion,
+    rest_in_france = kept_or_zero(in_france, rest)
+    p_stop = stop_probability(officer_term, rest_in_france, w.diversion,
                               w.paid_factor, 1.0 + w.solo_penalty * s.market.enforcement)
     found_there = -np.expm1(-rest)  # the checks' chance, where they are in the UK
     death = w.death * boat_danger(s, day)
@@ -177,7 +179,7 @@ def step(s, day) -> None:
             rec.grouped_crossings[day, r] += crossed
     t.counts[INTERCEPTED] = n_intercepted
     rec.attempts[day] = attempts
-    rec.p_intercept[day] = -np.expm1(-(officer_term + np.where(in_france, rest, 0.0)))
+    rec.p_intercept[day] = -np.expm1(-(officer_term + rest_in_france))
 
 
 @numba.njit(inline="always")

@@ -14,6 +14,8 @@ exactly those of whole runs, at a fraction of the cost.
 from __future__ import annotations
 
 import copy
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -181,8 +183,11 @@ def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np
             node[last] = float(value)
 
 
-def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
-    """The ABC problem of a scenario's [calibration]; bad paths or series name their key."""
+def problem_for(name_or_path: str | Path, given: Sequence[Sequence[Row]] | None = None
+                ) -> abc_smc.Problem:
+    """The ABC problem of a scenario's [calibration]; bad paths or series name their key.
+    `given` (rows for each target, in order) replaces the observed rows, e.g. with simulated
+    ones for a recovery study; they enter the problem's label, so its store key differs."""
     path = scenario.resolve_path(name_or_path)
     source = str(path)
     raw = scenario.read_raw(path)
@@ -228,7 +233,13 @@ def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
         targets.append((t.series, t.distance, t.weight, tuple(rows)))
     if problems:
         raise ScenarioError(source, problems, "cannot calibrate")
+    label = f"{sc.name}:{sc.digest()}"
+    if given is not None:
+        if len(given) != len(targets):
+            raise ValueError(f"{len(given)} sets of rows given for {len(targets)} targets")
+        targets = [(*t[:3], tuple(g)) for t, g in zip(targets, given, strict=True)]
+        label += ":rows:" + hashlib.sha256(repr(targets).encode()).hexdigest()[:16]
     end = min(sc.end, date(last_target, 12, 31)).isoformat()
     model = ScenarioModel(raw, source, tuple(names), tuple(targets),
                           cal.inflow.max_level if cal.inflow else None, end)
-    return abc_smc.Problem(tuple(names), tuple(priors), model, f"{sc.name}:{sc.digest()}")
+    return abc_smc.Problem(tuple(names), tuple(priors), model, label)

@@ -98,14 +98,13 @@ def summarise(problem: abc_smc.Problem, result: abc_smc.Result, truth: np.ndarra
     the prior's on the kernel's (internal) scale, where log-uniform ones are logs."""
     first, last = result.generations[0], result.last
     prior, post = external(problem, first), external(problem, last)
-    flat = np.full(len(prior), 1.0 / len(prior))
     rows = []
     for k, name in enumerate(problem.names):
         lo, hi = weighted_interval(post[:, k], last.weights)
         width = np.subtract(*weighted_interval(last.thetas[:, k], last.weights)[::-1])
-        prior_width = np.subtract(*weighted_interval(first.thetas[:, k], flat)[::-1])
+        prior_width = np.subtract(*weighted_interval(first.thetas[:, k], first.weights)[::-1])
         rows.append({"parameter": name, "truth": float(truth[k]),
-                     "prior_90": list(weighted_interval(prior[:, k], flat)),
+                     "prior_90": list(weighted_interval(prior[:, k], first.weights)),
                      "mean": float(last.weights @ post[:, k]), "posterior_90": [lo, hi],
                      "width_ratio": float(width / prior_width) if prior_width else None,
                      "inside": bool(lo <= truth[k] <= hi)})

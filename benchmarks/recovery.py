@@ -2,7 +2,8 @@
 parameters, and count how many of them fall inside their 90% posterior intervals.
 
 Run with `python benchmarks/recovery.py [--particles 100] [--generations 4] [--workers 2]
-[--seed 0] [--truth-seed 0] [--data-seed 0] [--out results/recovery] [--note FILE]`.
+[--seed 0] [--truth-seed 0] [--data-seed 0] [--kernel olcm] [--out results/recovery]
+[--note FILE]`.
 
 1. The truth is a draw from the calibration's own prior (`np.random.default_rng(truth seed)`,
    the same prior sampling as a calibration's first generation); draws whose yearly inflow
@@ -53,7 +54,7 @@ def draw_truth(problem: abc_smc.Problem, seed: int) -> tuple[np.ndarray, int]:
     rng = np.random.default_rng(seed)
     prs, model = list(problem.priors), problem.model
     for rejected in range(MAX_DRAWS):
-        x = priors.sample(prs, rng)
+        x = priors.sample(prs, rng, problem.walk)
         theta = np.array([priors.to_external(p, v) for p, v in zip(prs, x, strict=True)])
         cap = getattr(model, "max_level", None)
         levels = model.scenario_at(theta, model.end).arrivals.per_year.values()
@@ -124,7 +125,8 @@ def note(info: dict[str, Any]) -> str:
         f"{info['load'][0]:.1f} at the start and {info['load'][1]:.1f} at the end (nice "
         f"{info['nice']}, {s['workers']} worker(s)).", "",
         f"**{inside} of {n} true parameters are inside their 90% posterior intervals** after "
-        f"{len(info['generations'])} generations of {s['particles']} particles (final ESS "
+        f"{len(info['generations'])} generations of {s['particles']} particles, kernel "
+        f"{s['kernel']} (final ESS "
         f"{info['generations'][-1]['ess']:.1f}).", "",
         "## The truth and the synthetic observations", "",
         f"The truth is prior draw {info['rejected']} (counting from 0) of the stream "
@@ -169,6 +171,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0, help="the calibration's seed")
     p.add_argument("--truth-seed", type=int, default=0, help="the stream the truth is drawn from")
     p.add_argument("--data-seed", type=int, default=0, help="the run seed of the observations")
+    p.add_argument("--kernel", choices=abc_smc.KERNELS, default="olcm",
+                   help="the perturbation kernel, as `channelsim calibrate --kernel`")
     p.add_argument("--out", type=Path, default=Path("results/recovery"))
     p.add_argument("--note", type=Path, default=None, help="the note (default OUT/RECOVERY.md)")
     args = p.parse_args()
@@ -192,7 +196,7 @@ def main() -> None:
     try:
         result = abc_smc.calibrate(problem, args.particles, args.generations, seed=args.seed,
                                    backend=backend, store_path=str(args.out / STORE_FILE),
-                                   progress=show)
+                                   progress=show, kernel=args.kernel)
     except KeyboardInterrupt:
         print("interrupted: every whole generation is kept; the same command resumes, and with "
               "--generations K it writes the note from K whole ones", file=sys.stderr)

@@ -33,7 +33,8 @@ def test_the_rows_given_are_the_rows_scored(problem):
         assert [(r.first, r.last, r.site, r.mode) for r in rows] == \
                [(r.first, r.last, r.site, r.mode) for r in new]
     assert fitted.label != observed.label and fitted.names == observed.names
-    assert fitted.key(0, 10, 0.5) != observed.key(0, 10, 0.5)  # a store keeps both apart
+    # a store keeps the two calibrations apart
+    assert fitted.key(0, 10, 0.5, "olcm") != observed.key(0, 10, 0.5, "olcm")
     # the run the observations came from is at distance 0 from them, not from the real data
     assert fitted.model(theta, np.random.default_rng(5)) == 0.0
     assert observed.model(theta, np.random.default_rng(5)) > 0.0

@@ -7,7 +7,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from channelsim.analysis import abc_smc, toys
+from channelsim.analysis import abc_smc, priors, toys
 from channelsim.experiments.backends import Dask, Processes, Serial
 from channelsim.scenario import Prior
 
@@ -108,3 +108,58 @@ def test_progress_reports_generation_tolerance_acceptance_ess_and_time_left():
 def test_bad_settings_are_refused():
     with pytest.raises(ValueError, match="particles >= 2"):
         abc_smc.calibrate(problem(), particles=1, generations=2)
+
+
+def test_the_centred_walk_has_the_walks_prior_density():
+    """log_density against a direct computation: log-uniform first level and step (flat on
+    the log scale), each log level normal about the last with sd the step."""
+    from scipy import stats
+
+    first, step = (Prior(distribution="log-uniform", low=100.0, high=1e4),
+                   Prior(distribution="log-uniform", low=0.05, high=1.5))
+    prs = [first, step, None, None, None, PRIOR]
+    walk = priors.Walk(0, 1, (2, 3, 4))
+
+    def direct(x):
+        logs = np.concatenate([[x[0]], x[2:5]])
+        return (stats.norm.logpdf(np.diff(logs), 0.0, np.exp(x[1])).sum()
+                + stats.norm.logpdf(x[5]))
+
+    rng = np.random.default_rng(0)
+    xs = [priors.sample(prs, rng, walk) for _ in range(20)]
+    got = np.array([priors.log_density(prs, x, walk) for x in xs])
+    want = np.array([direct(x) for x in xs])
+    np.testing.assert_allclose(got - got[0], want - want[0], rtol=0, atol=1e-9)
+    outside = xs[0].copy()
+    outside[1] = np.log(2.0)  # a step above its prior's bound
+    assert priors.log_density(prs, outside, walk) == -np.inf
+    # the sampled walk's steps over its step size are standard normal
+    z = np.concatenate([np.diff(np.concatenate([[x[0]], x[2:5]])) / np.exp(x[1])
+                        for x in (priors.sample(prs, rng, walk) for _ in range(2000))])
+    assert abs(z.mean()) < 4 / np.sqrt(len(z)) and abs(z.var() - 1) < 4 * np.sqrt(2 / len(z))
+
+
+def _ess_se(w):
+    """The delta-method standard error of ESS = N / mean(w^2) (weights scaled to mean 1),
+    for weights that are independent given the last generation, as a generation's are."""
+    w = w / w.mean()
+    return len(w) * np.sqrt(np.var(w**2) / len(w)) / np.mean(w**2) ** 2
+
+
+def test_the_local_kernel_keeps_more_of_the_sample_on_a_curved_posterior():
+    """A non-centred log walk (the trade-off of step and z is a curved sheet): from the same
+    prior population at the same tolerance, the locally optimal kernel's first generation has
+    a larger effective sample size than the global kernel's, by more than 3 standard errors
+    of the difference."""
+    observed = tuple(np.log(np.array([1.5, 1.2, 3.0, 8.0, 12.0, 9.0, 20.0, 30.0, 45.0])))
+    step = Prior(distribution="log-uniform", low=0.05, high=1.5)
+    pb = abc_smc.Problem(("step", *(f"z{i}" for i in range(9))), (step, *[PRIOR] * 9),
+                         toys.NoncentredWalk(observed), "walk")
+    runs = {k: abc_smc.calibrate(pb, particles=300, generations=2, seed=0, kernel=k)
+            for k in abc_smc.KERNELS}
+    olcm, glob = runs["olcm"], runs["global"]
+    np.testing.assert_array_equal(olcm.generations[0].thetas, glob.generations[0].thetas)
+    assert olcm.last.epsilon == glob.last.epsilon  # paired: the same target
+    gain = olcm.last.ess - glob.last.ess
+    assert gain > 3 * np.hypot(_ess_se(olcm.last.weights), _ess_se(glob.last.weights))
+    assert olcm.last.tries.sum() < glob.last.tries.sum()  # and it proposes fewer

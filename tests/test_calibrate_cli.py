@@ -28,7 +28,9 @@ def test_calibrate_writes_a_posterior_and_resumes_to_the_same(tmp_path, capsys):
     printed = json.loads(capsys.readouterr().out)
     posterior = json.loads((out / "posterior.json").read_text())
     assert len(posterior["draws"]) == 3 and len(posterior["draws"][0]) == len(posterior["names"])
-    assert posterior["names"][0] == "inflow.first_level" and "inflow.z.2019" in posterior["names"]
+    assert posterior["names"][0] == "inflow.first_level"
+    assert "inflow.log_level.2019" in posterior["names"]
+    assert posterior["settings"]["kernel"] == "olcm"
     assert set(posterior["made"]) == {"command", "commit", "version", "at", "seconds",
                                       "generation_seconds"}
     assert posterior["generations"][0]["epsilon"] is None  # the prior, accepted whole

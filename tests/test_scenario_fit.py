@@ -9,11 +9,14 @@ from channelsim.analysis import scenario_fit
 from channelsim.analysis.scenario_fit import Row
 
 
-def test_the_history_fits_inflow_steps_and_its_parameters():
+def test_the_history_fits_inflow_levels_and_its_parameters():
     pb = scenario_fit.problem_for("channel-history")
-    assert pb.names[:3] == ("inflow.first_level", "inflow.step", "inflow.z.2015")
-    # the walk is fitted to the held-out year; calibration runs stop at the last target year
-    assert pb.names[10] == "inflow.z.2023" and pb.names[11] == "behaviour.attempt_probability"
+    assert pb.names[:3] == ("inflow.first_level", "inflow.step", "inflow.log_level.2015")
+    # the walk is fitted to the last target year, where calibration runs stop; the held-out
+    # 2023 walks on from its prior
+    assert pb.names[9] == "inflow.log_level.2022"
+    assert pb.names[10] == "behaviour.attempt_probability"
+    assert pb.walk == scenario_fit.Walk(0, 1, tuple(range(2, 10)))
     assert "routes.calais_boat.death" in pb.names and pb.model.end == "2022-12-31"
     series = [t[0] for t in pb.model.targets]
     assert series[0] == "small_boat_arrivals_monthly"
@@ -23,8 +26,10 @@ def test_the_history_fits_inflow_steps_and_its_parameters():
 def test_a_draw_sets_the_inflow_walk_and_the_parameters():
     pb = scenario_fit.problem_for("channel-history")
     theta = np.zeros(len(pb.names))
-    values = {"inflow.first_level": 1000.0, "inflow.step": 0.5, "inflow.z.2015": 1.0,
-              "inflow.z.2016": -2.0, "behaviour.attempt_probability": 0.2,
+    theta[2:10] = np.log(1000.0) - 0.5  # 2017-2022 flat at 2016's level
+    values = {"inflow.first_level": 1000.0, "inflow.step": 0.5,
+              "inflow.log_level.2015": np.log(1000.0) + 0.5,
+              "inflow.log_level.2016": np.log(1000.0) - 0.5, "behaviour.attempt_probability": 0.2,
               "exits.base_hazard": 0.001, "routes.calais_ferry.interception.base": 1.0,
               "routes.calais_boat.interception.base": 0.4, "routes.calais_boat.death": 1e-4,
               "relocation.rate": 0.01}
@@ -35,17 +40,18 @@ def test_a_draw_sets_the_inflow_walk_and_the_parameters():
     assert per_year[2014] == pytest.approx(1000.0)
     assert per_year[2015] == pytest.approx(1000.0 * np.exp(0.5))
     assert per_year[2016] == pytest.approx(1000.0 * np.exp(-0.5))
-    assert per_year[2023] == pytest.approx(per_year[2016])  # later fitted steps are 0
-    # 2024 and 2025 walk on from 2023 with the fitted step size and the stream's normals
-    z = np.random.default_rng(0).standard_normal(2)
-    assert per_year[2025] == pytest.approx(per_year[2023] * np.exp(0.5 * z.sum()))
+    assert per_year[2022] == pytest.approx(per_year[2016])
+    # 2023-2025 walk on from 2022 with the fitted step size and the stream's normals
+    z = np.random.default_rng(0).standard_normal(3)
+    assert per_year[2023] == pytest.approx(per_year[2022] * np.exp(0.5 * z[0]))
+    assert per_year[2025] == pytest.approx(per_year[2022] * np.exp(0.5 * z.sum()))
     with pytest.raises(ValueError, match="need a stream"):
         pb.model.scenario_at(theta)
     assert pb.model.scenario_at(theta, end="2022-12-31").end.year == 2022
     assert sc.routes["calais_boat"].interception.base == 0.4
     assert sc.routes["calais_boat"].interception.officers == 0.15  # the rest untouched
     assert sc.behaviour.attempt_probability == 0.2
-    theta[pb.names.index("inflow.z.2015")] = 40.0  # a walk far above the cap
+    theta[pb.names.index("inflow.log_level.2015")] = 40.0  # a walk far above the cap
     assert scenario_fit.problem_for("channel-history").model.max_level == 200_000
     assert max(pb.model.scenario_at(theta, pb.model.end).arrivals.per_year.values()) == 200_000
 
@@ -100,6 +106,7 @@ def test_a_run_is_scored_on_its_own_series():
             "relocation.rate": 0.005}
     for k, v in base.items():
         theta[pb.names.index(k)] = v
+    theta[list(pb.walk.levels)] = np.log(2000.0)
     res = run(pb.model.scenario_at(theta, pb.model.end), seed=0)
     for series, kind, _, rows in pb.model.targets:
         sim = scenario_fit.simulated(res, series, list(rows))
@@ -125,6 +132,7 @@ def test_a_run_stopped_above_the_tolerance_is_one_that_would_have_ended_above_it
                        "routes.calais_boat.interception.base": 0.3,
                        "routes.calais_boat.death": 2e-4, "relocation.rate": 0.02}.get(n, 0.0)
                       for n in pb.names])
+    theta[list(pb.walk.levels)] = np.log(1500.0)
     model = pb.model
     whole = model(theta, np.random.default_rng(1))
     assert np.isfinite(whole)
@@ -135,3 +143,10 @@ def test_a_run_stopped_above_the_tolerance_is_one_that_would_have_ended_above_it
     res = sim.run()
     bounds = [model.score(res, day) for day in range(0, len(res.dates), 200)]
     assert all(b <= whole + 1e-12 for b in bounds) and bounds == sorted(bounds)
+
+
+def test_a_posterior_of_the_non_centred_walk_is_refused():
+    raw = scenario.read_raw(scenario.resolve_path("channel-history"))
+    with pytest.raises(scenario.ScenarioError, match="inflow.z.YEAR, needs a new calibration"):
+        scenario_fit.set_draw(raw, "p.json", ("inflow.first_level", "inflow.step",
+                                              "inflow.z.2015"), np.array([1e3, 0.5, 1.0]))

@@ -115,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("scenario")
     cal.add_argument("--particles", type=_bounded(2, MAX_REPS), default=100)
     cal.add_argument("--generations", type=_pos_int, default=5)
+    cal.add_argument("--kernel", choices=["olcm", "global"], default="olcm",
+                     help="perturbation: each particle's locally optimal covariance (Filippi "
+                          "et al. 2013, default) or twice the population's")
     _experiment_options(cal, reps=1)
     cal.set_defaults(handler=_cmd_calibrate)
 
@@ -430,7 +433,7 @@ def _cmd_calibrate(args: argparse.Namespace, err: Console) -> int:
     try:
         summary, out = commands.calibrate(args.scenario, args.particles, args.generations,
                                           args.seed, args.out, _backend(args, args.particles),
-                                          err)
+                                          err, args.kernel)
     except KeyboardInterrupt:
         raise Interrupted("every whole generation is kept; the same command resumes") from None
     return _report(args, err, summary, out, commands.print_calibration)

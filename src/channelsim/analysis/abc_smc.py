@@ -1,7 +1,9 @@
 """ABC-SMC (Beaumont et al. 2009; Del Moral et al. 2012 for the adaptive tolerance), our own
 rather than pyABC's because its parallel samplers do not reproduce (pyABC issues 392 and 400).
 
-Each particle's draws come from (calibration seed, generation, particle) alone, and a
+Proposals perturb a particle of the last generation with a Gaussian kernel: by default its
+own locally optimal covariance (Filippi et al. 2013), else twice the population's (Beaumont et
+al. 2009). Each particle's draws come from (calibration seed, generation, particle) alone, and a
 generation's particles are placed by index, so the result is the same on every backend. Each
 generation is committed to the DuckDB store in one transaction: a killed calibration resumes
 from the last whole generation and ends with exactly what an uninterrupted one gives.
@@ -23,6 +25,7 @@ from ..scenario import Prior
 from . import abc_store, priors
 
 STREAM = 0x0ABC5AC  # the calibration's stream, apart from every run's own named streams
+KERNELS = ("olcm", "global")
 MAX_TRIES = 200_000  # proposals for one particle before the tolerance is declared unreachable
 
 
@@ -37,13 +40,14 @@ class Model(Protocol):
 @dataclass(frozen=True)
 class Problem:
     names: tuple[str, ...]
-    priors: tuple[Prior, ...]
+    priors: tuple[Prior | None, ...]  # None: a log level of `walk`
     model: Model  # picklable (a module-level function or object) for worker processes
     label: str = ""  # what is fitted, for the store's key
+    walk: priors.Walk | None = None  # the joint prior of a latent log random walk
 
-    def key(self, seed: int, particles: int, quantile: float) -> str:
-        text = json.dumps([self.label, self.names, [p.model_dump() for p in self.priors],
-                           seed, particles, quantile], sort_keys=True)
+    def key(self, seed: int, particles: int, quantile: float, kernel: str) -> str:
+        text = json.dumps([self.label, self.names, [p and p.model_dump() for p in self.priors],
+                           seed, particles, quantile, kernel], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -77,19 +81,22 @@ class ParticleTask:
     epsilon: float
     previous: np.ndarray | None = None  # last generation's particles (internal scale)
     cumulative: np.ndarray | None = None  # their cumulative weights
-    chol: np.ndarray | None = None  # Cholesky factor of the perturbation covariance
+    # Cholesky factor of the perturbation covariance, [parameter, parameter], or one per
+    # last-generation particle, [particle, parameter, parameter]
+    chol: np.ndarray | None = None
 
     def run(self) -> tuple[int, np.ndarray, float, int]:
         rng = np.random.default_rng([self.seed, STREAM, self.generation, self.particle])
-        prs = list(self.problem.priors)
+        prs, walk = list(self.problem.priors), self.problem.walk
         for tries in range(1, MAX_TRIES + 1):
             if self.previous is None:
-                x = priors.sample(prs, rng)
+                x = priors.sample(prs, rng, walk)
             else:
                 j = min(int(np.searchsorted(self.cumulative, rng.random(), side="right")),
                         len(self.previous) - 1)
-                x = self.previous[j] + self.chol @ rng.standard_normal(len(prs))
-                if not np.isfinite(priors.log_density(prs, x)):
+                chol = self.chol[j] if self.chol.ndim == 3 else self.chol
+                x = self.previous[j] + chol @ rng.standard_normal(len(prs))
+                if not np.isfinite(priors.log_density(prs, x, walk)):
                     continue
             theta = np.array([priors.to_external(p, v) for p, v in zip(prs, x, strict=True)])
             d = float(self.problem.model(theta, rng, self.epsilon))
@@ -121,32 +128,61 @@ class Result:
         return np.sqrt(self.last.weights @ (d - self.mean()) ** 2)
 
 
-def perturbation(gen: Generation) -> np.ndarray:
-    """Twice the weighted covariance of the last population (Beaumont et al. 2009), as its
-    Cholesky factor; a small ridge keeps it positive definite when particles coincide."""
-    cov = 2.0 * np.atleast_2d(np.cov(gen.thetas.T, aweights=gen.weights, bias=True))
-    ridge = 1e-12 * max(1.0, float(np.trace(cov)))
-    return np.linalg.cholesky(cov + ridge * np.eye(len(cov)))
+def _cov(thetas: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.atleast_2d(np.cov(thetas.T, aweights=w, bias=True))
+
+
+def perturbation(gen: Generation, epsilon: float, kernel: str = "olcm") -> np.ndarray:
+    """Cholesky factors of the proposal covariance; a small ridge keeps them positive definite
+    when particles coincide.
+
+    global: twice the weighted covariance of the last population (Beaumont et al. 2009), one
+    factor. olcm: for each last-generation particle, the weighted mean of (theta_k - theta_j)
+    (theta_k - theta_j)' over the particles k already within the new tolerance (Filippi et al.
+    2013): proposals spread along the region the next generation accepts, as seen from where
+    they start, so a curved or narrow posterior is not swamped by one wide kernel."""
+    if kernel == "global":
+        covs = 2.0 * _cov(gen.thetas, gen.weights)[None]
+    else:
+        near = gen.distances <= epsilon
+        w = gen.weights[near] / gen.weights[near].sum()
+        off = w @ gen.thetas[near] - gen.thetas  # [particle, parameter]
+        covs = _cov(gen.thetas[near], w)[None] + off[:, :, None] * off[:, None, :]
+    d = covs.shape[-1]
+    ridge = 1e-12 * max(1.0, float(np.trace(covs.mean(axis=0))))
+    chol = np.linalg.cholesky(covs + ridge * np.eye(d))
+    return chol[0] if kernel == "global" else chol
 
 
 def weights(problem: Problem, thetas: np.ndarray, prev: Generation, chol: np.ndarray
             ) -> np.ndarray:
-    """Prior density over the mixture of kernels the proposals came from."""
-    inv = np.linalg.inv(chol)
-    z = (thetas[:, None, :] - prev.thetas[None, :, :]) @ inv.T  # [new, old, parameter]
-    kernel = np.exp(-0.5 * np.sum(z**2, axis=2)) @ prev.weights
-    log_prior = np.array([priors.log_density(list(problem.priors), t) for t in thetas])
-    w = np.exp(log_prior - log_prior.max()) / kernel
+    """Prior density over the mixture of kernels the proposals came from (each kernel's own
+    normalisation counts when their covariances differ), on the log scale so that far
+    proposals do not underflow."""
+    chols = np.broadcast_to(chol, (len(prev.thetas), *chol.shape[-2:]))
+    inv = np.linalg.inv(chols)  # [old, parameter, parameter]
+    z = np.einsum("opq,noq->nop", inv, thetas[:, None, :] - prev.thetas[None, :, :])
+    log_det = np.log(np.diagonal(chols, axis1=1, axis2=2)).sum(axis=1)  # [old]
+    log_kernel = -0.5 * np.sum(z**2, axis=2) - log_det + np.log(prev.weights)  # [new, old]
+    top = log_kernel.max(axis=1, keepdims=True)
+    log_mixture = top[:, 0] + np.log(np.exp(log_kernel - top).sum(axis=1))
+    log_prior = np.array([priors.log_density(list(problem.priors), t, problem.walk)
+                          for t in thetas])
+    log_w = log_prior - log_mixture
+    w = np.exp(log_w - log_w.max())
     return w / w.sum()
 
 
 def calibrate(problem: Problem, particles: int, generations: int, seed: int = 0,
               quantile: float = 0.5, backend: Any = None, store_path: str | None = None,
-              progress: Callable[[dict[str, Any]], None] | None = None) -> Result:
+              progress: Callable[[dict[str, Any]], None] | None = None,
+              kernel: str = "olcm") -> Result:
     """Run (or resume) an ABC-SMC calibration to `generations` generations."""
     if particles < 2 or generations < 1 or not 0 < quantile < 1:
         raise ValueError("need particles >= 2, generations >= 1 and 0 < quantile < 1")
-    key = problem.key(seed, particles, quantile)
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, not {kernel!r}")
+    key = problem.key(seed, particles, quantile, kernel)
     store = abc_store.AbcStore(store_path) if store_path else None
     result = Result(problem, store.load(key) if store else [])
     backend = backend or Serial()
@@ -160,7 +196,7 @@ def calibrate(problem: Problem, particles: int, generations: int, seed: int = 0,
                 else:
                     prev_gen = result.last
                     eps = float(np.quantile(prev_gen.distances, quantile))
-                    prev, chol = prev_gen.thetas, perturbation(prev_gen)
+                    prev, chol = prev_gen.thetas, perturbation(prev_gen, eps, kernel)
                     cumulative = np.cumsum(prev_gen.weights)
                 tasks = [ParticleTask(problem, seed, t, i, eps, prev, cumulative, chol)
                          for i in range(particles)]

@@ -37,7 +37,7 @@ def _record(out: Path, sc: scenario.Scenario) -> None:
 
 
 def calibrate(name: str, particles: int, generations: int, seed: int, out: Path | None,
-              backend: Any, err: Console) -> tuple[dict[str, Any], Path]:
+              backend: Any, err: Console, kernel: str = "olcm") -> tuple[dict[str, Any], Path]:
     """ABC-SMC on the scenario's [calibration]; the posterior goes to OUT/posterior.json and
     every generation into OUT's results store (running the same command again resumes)."""
     problem = scenario_fit.problem_for(name)
@@ -52,14 +52,15 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
                   f"{p['simulations']} simulations, about {p['seconds_left']:.0f} s left")
 
     result = abc_smc.calibrate(problem, particles, generations, seed=seed, backend=backend,
-                               store_path=str(out / STORE_FILE), progress=show)
+                               store_path=str(out / STORE_FILE), progress=show,
+                               kernel=kernel)
     seconds = time.perf_counter() - started
     sims = int(sum(g.tries.sum() for g in result.generations))
     draws = result.draws()
     summary = {
         "scenario": problem.label,
         "settings": {"particles": particles, "generations": generations, "seed": seed,
-                     "quantile": 0.5},
+                     "quantile": 0.5, "kernel": kernel},
         "made": {"command": " ".join(["channelsim", *sys.argv[1:]]), "commit": _commit(),
                  "version": __version__, "at": datetime.now(UTC).isoformat(timespec="seconds"),
                  "seconds": round(seconds, 1),

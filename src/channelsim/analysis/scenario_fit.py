@@ -2,9 +2,10 @@
 scenario, one run, its series against the observed ones, one distance.
 
 The inflow's parameters are the first year's level, the step size of the log random walk, and
-one standard-normal step a year (`inflow.z.YEAR`) up to the last target or held-out year: the
-walk's prior is then exactly the stated one, and the steps are fitted with everything else.
-Later years walk on with steps from the caller's stream (a forecast).
+the log level of each later year (`inflow.log_level.YEAR`) up to the last target
+year, whose joint prior is the walk's (a centred walk: the data pin the levels, not the
+standard-normal steps that a non-centred walk would fit). Later years walk on with steps from
+the caller's stream (a forecast).
 
 A calibration run stops at the last target year and is abandoned as soon as the rows already
 simulated put its distance above the tolerance: the accepted runs and their distances are
@@ -14,6 +15,8 @@ exactly those of whole runs, at a fraction of the cost.
 from __future__ import annotations
 
 import copy
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,9 +29,11 @@ from ..engine import Sim
 from ..results import Results, boats_used
 from ..scenario import MODES, Prior, ScenarioError
 from . import abc_smc, observed
+from .priors import Walk
 from .targets import BOAT, SIMULATED, unsimulated
 
-STEP_PRIOR = Prior(distribution="normal", mean=0.0, sd=1.0)
+INFLOW = ("inflow.first_level", "inflow.step")
+LOG_LEVEL = "inflow.log_level."
 @dataclass(frozen=True)
 class Row:
     first: int  # day index, inclusive
@@ -96,15 +101,17 @@ class _Rejected(Exception):
 
 def walk(values: dict[str, float], years: list[int], rng: np.random.Generator | None = None,
          max_level: float | None = None) -> dict[int, float]:
-    """Inflow levels by year: the fitted walk, then (past its last fitted year) steps of the
-    same size drawn from `rng`; clipped to `max_level`."""
-    z = [values.get(f"inflow.z.{y}") for y in years[1:]]
-    if any(v is None for v in z):
-        if rng is None:
-            raise ValueError("years past the fitted inflow walk need a stream to walk on")
-        z = [rng.standard_normal() if v is None else v for v in z]
-    levels = values["inflow.first_level"] * np.exp(
-        values["inflow.step"] * np.concatenate([[0.0], np.cumsum(z)]))
+    """Inflow levels by year: the fitted log levels, then (past the last fitted year) steps of
+    the fitted size drawn from `rng`; clipped to `max_level`."""
+    logs = [float(np.log(values["inflow.first_level"]))]
+    for y in years[1:]:
+        value = values.get(f"{LOG_LEVEL}{y}")
+        if value is None:
+            if rng is None:
+                raise ValueError("years past the fitted inflow walk need a stream to walk on")
+            value = logs[-1] + values["inflow.step"] * rng.standard_normal()
+        logs.append(float(value))
+    levels = values["inflow.first_level"] * np.exp(np.array(logs) - logs[0])
     if max_level is not None:
         levels = np.minimum(levels, max_level)
     return {y: float(v) for y, v in zip(years, levels, strict=True)}
@@ -164,6 +171,12 @@ def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np
     """Put a draw's values into a scenario's raw table, in place: the latent inflow replaces
     arrivals.per_year, every other name is a dotted key to one number."""
     values = dict(zip(names, theta, strict=True))
+    if stray := [n for n in names if n.startswith("inflow.") and n not in INFLOW
+                 and not n.startswith(LOG_LEVEL)]:
+        raise ScenarioError(source, [(stray[0], "not a parameter of the inflow walk (a "
+                                      "posterior of the non-centred walk, whose steps were "
+                                      "inflow.z.YEAR, needs a new calibration)")],
+                            "cannot take the posterior")
     if "inflow.first_level" in values:
         sc = scenario.from_dict(raw, source)
         years = list(range(sc.start.year, sc.end.year + 1))
@@ -181,8 +194,11 @@ def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np
             node[last] = float(value)
 
 
-def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
-    """The ABC problem of a scenario's [calibration]; bad paths or series name their key."""
+def problem_for(name_or_path: str | Path, given: Sequence[Sequence[Row]] | None = None
+                ) -> abc_smc.Problem:
+    """The ABC problem of a scenario's [calibration]; bad paths or series name their key.
+    `given` (rows for each target, in order) replaces the observed rows, e.g. with simulated
+    ones for a recovery study; they enter the problem's label, so its store key differs."""
     path = scenario.resolve_path(name_or_path)
     source = str(path)
     raw = scenario.read_raw(path)
@@ -193,13 +209,17 @@ def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
                                       "section to fit")])
     raw = {k: v for k, v in raw.items() if k != "calibration"}
     names: list[str] = []
-    priors: list[Prior] = []
+    priors: list[Prior | None] = []
+    walk = None
     last_target = max(y for t in cal.targets for y in t.years)
-    last_fitted = min(max([last_target, *cal.heldout_years]), sc.end.year)
     if cal.inflow is not None:
-        years = range(sc.start.year + 1, last_fitted + 1)
-        names += ["inflow.first_level", "inflow.step", *(f"inflow.z.{y}" for y in years)]
-        priors += [cal.inflow.first_level, cal.inflow.step, *(STEP_PRIOR for _ in years)]
+        # levels to the last target year: no calibration run sees a later one (the held-out
+        # year's included), so each walks on from its prior, which is its posterior; fitting
+        # it would only add noise to the importance weights
+        years = range(sc.start.year + 1, min(last_target, sc.end.year) + 1)
+        names += [*INFLOW, *(f"{LOG_LEVEL}{y}" for y in years)]
+        priors += [cal.inflow.first_level, cal.inflow.step, *(None for _ in years)]
+        walk = Walk(0, 1, tuple(range(2, 2 + len(years))))
     problems = []
     for key, prior in cal.parameters.items():
         node: Any = raw
@@ -228,7 +248,13 @@ def problem_for(name_or_path: str | Path) -> abc_smc.Problem:
         targets.append((t.series, t.distance, t.weight, tuple(rows)))
     if problems:
         raise ScenarioError(source, problems, "cannot calibrate")
+    label = f"{sc.name}:{sc.digest()}"
+    if given is not None:
+        if len(given) != len(targets):
+            raise ValueError(f"{len(given)} sets of rows given for {len(targets)} targets")
+        targets = [(*t[:3], tuple(g)) for t, g in zip(targets, given, strict=True)]
+        label += ":rows:" + hashlib.sha256(repr(targets).encode()).hexdigest()[:16]
     end = min(sc.end, date(last_target, 12, 31)).isoformat()
     model = ScenarioModel(raw, source, tuple(names), tuple(targets),
                           cal.inflow.max_level if cal.inflow else None, end)
-    return abc_smc.Problem(tuple(names), tuple(priors), model, f"{sc.name}:{sc.digest()}")
+    return abc_smc.Problem(tuple(names), tuple(priors), model, label, walk)

@@ -40,3 +40,18 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> tuple[list[float], list[
     v13 = b**2 * pi**8 * (1 / 18 - 1 / 50)
     var = v1 + v2 + v13
     return [v1 / var, v2 / var, 0.0], [(v1 + v13) / var, v2 / var, v13 / var]
+
+
+@dataclass(frozen=True)
+class NoncentredWalk:
+    """Noisy observations of a log random walk from 0, fitted as (step, z_1..z_n) with the
+    yearly log levels step x cumsum(z): the region the data accept is a thin curved sheet
+    (step and z trade off as 1/step), the shape a global Gaussian kernel proposes around."""
+
+    observed: tuple[float, ...]  # log levels of years 1..n
+    noise: float = 0.3
+
+    def __call__(self, theta: np.ndarray, rng: np.random.Generator,
+                 epsilon: float = np.inf) -> float:
+        logs = theta[0] * np.cumsum(theta[1:]) + self.noise * rng.standard_normal(len(theta) - 1)
+        return float(np.sqrt(np.mean((logs - np.asarray(self.observed)) ** 2)))

@@ -163,7 +163,9 @@ def weights(problem: Problem, thetas: np.ndarray, prev: Generation, chol: np.nda
     inv = np.linalg.inv(chols)  # [old, parameter, parameter]
     z = np.einsum("opq,noq->nop", inv, thetas[:, None, :] - prev.thetas[None, :, :])
     log_det = np.log(np.diagonal(chols, axis1=1, axis2=2)).sum(axis=1)  # [old]
-    log_kernel = -0.5 * np.sum(z**2, axis=2) - log_det + np.log(prev.weights)  # [new, old]
+    with np.errstate(divide="ignore"):  # a particle of weight 0 proposes nothing
+        log_weight = np.log(prev.weights)
+    log_kernel = -0.5 * np.sum(z**2, axis=2) - log_det + log_weight  # [new, old]
     top = log_kernel.max(axis=1, keepdims=True)
     log_mixture = top[:, 0] + np.log(np.exp(log_kernel - top).sum(axis=1))
     log_prior = np.array([priors.log_density(list(problem.priors), t, problem.walk)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.scenario_fit import STEP_PRIOR, walk
+from ..analysis.scenario_fit import LOG_LEVEL, walk
 from ..analysis.scenario_sensitivity import _axis
 from ..scenario import Calibration, Prior
 from . import fit
@@ -18,7 +18,6 @@ from .figures import Band, Chart, Figure, Histogram, Section, Table, _provenance
 from .load import POSTERIOR_FILE, Experiment, scenario_argument
 
 BINS = 20
-INFLOW_STEP = "inflow.z."
 
 
 def sections(exp: Experiment) -> list[Section]:
@@ -37,7 +36,7 @@ def sections(exp: Experiment) -> list[Section]:
     if inflow is not None:
         posterior.append(inflow)
     posterior += [_histogram(n, draws[:, k], weights, priors.get(n), note)
-                  for k, n in enumerate(names) if not n.startswith(INFLOW_STEP)]
+                  for k, n in enumerate(names) if not n.startswith(LOG_LEVEL)]  # in the band
     # the generations first: a collapsed ESS says how far to trust everything after
     out = [Section("Generations", [_generations(s)]), Section("Posterior", posterior)]
     if exp.fit is not None:
@@ -48,14 +47,17 @@ def sections(exp: Experiment) -> list[Section]:
     return out
 
 
+WALK = "walk"  # a fitted log level's prior is the inflow walk's joint density, not its own
+
+
 def _calibration(exp: Experiment) -> Calibration | None:
     d = exp.definitions.get(exp.hashes[0], {})
     return Calibration.model_validate(d["calibration"]) if d.get("calibration") else None
 
 
-def _prior(cal: Calibration, name: str) -> Prior | None:
-    if name.startswith(INFLOW_STEP):
-        return STEP_PRIOR
+def _prior(cal: Calibration, name: str) -> Prior | str | None:
+    if name.startswith(LOG_LEVEL):
+        return WALK
     if name.startswith("inflow."):
         return getattr(cal.inflow, name.removeprefix("inflow."), None) if cal.inflow else None
     return cal.parameters.get(name)
@@ -71,7 +73,9 @@ def quantiles(values: np.ndarray, weights: np.ndarray, q: list[float]) -> np.nda
     return np.array([np.interp(q, c, row) for c, row in zip(cum, v, strict=True)]).T
 
 
-def _prior_text(p: Prior | None) -> tuple[str, str]:
+def _prior_text(p: Prior | str | None) -> tuple[str, str]:
+    if p is WALK:
+        return "the walk: normal step from last year's log level, sd inflow.step", "n/a"
     if p is None:
         return "not known (the store holds no definition of the scenario)", "n/a"
     a = _axis("", p)
@@ -82,7 +86,7 @@ def _prior_text(p: Prior | None) -> tuple[str, str]:
 
 
 def _table(names: list[str], draws: np.ndarray, weights: np.ndarray,
-           priors: dict[str, Prior | None]) -> Table:
+           priors: dict[str, Prior | str | None]) -> Table:
     rows = []
     for k, name in enumerate(names):
         x = draws[:, k]
@@ -113,11 +117,11 @@ def _histogram(name: str, x: np.ndarray, weights: np.ndarray, prior: Prior | Non
 
 def _inflow(names: list[str], draws: np.ndarray, weights: np.ndarray,
             cal: Calibration | None) -> Chart | None:
-    """Each particle's yearly levels (its first level walked on by its steps), as a band."""
-    steps = sorted(int(n.removeprefix(INFLOW_STEP)) for n in names if n.startswith(INFLOW_STEP))
-    if "inflow.first_level" not in names or not steps:
+    """Each particle's yearly levels (its first level, then its fitted log levels), as a band."""
+    fitted = sorted(int(n.removeprefix(LOG_LEVEL)) for n in names if n.startswith(LOG_LEVEL))
+    if "inflow.first_level" not in names or not fitted:
         return None
-    years = [steps[0] - 1, *steps]
+    years = [fitted[0] - 1, *fitted]
     cap = cal.inflow.max_level if cal is not None and cal.inflow else None
     levels = np.array([list(walk(dict(zip(names, d, strict=True)), years,
                                  max_level=cap).values()) for d in draws])  # [particle, year]
@@ -125,7 +129,7 @@ def _inflow(names: list[str], draws: np.ndarray, weights: np.ndarray,
     band = Band("inflow level (weighted median)", years, q[2], q[1], q[3], q[0], q[4])
     return Chart("Posterior: the inflow's yearly level", "people a year", [band],
                  xlabel="year",
-                 note="each particle's first level walked on by its yearly steps"
+                 note="each particle's first level and fitted yearly levels"
                       + (f", capped at {fmt(cap, True)}" if cap else "")
                       + "; line: weighted median; shaded: 50% and 90% of the particles' "
                         "weight")

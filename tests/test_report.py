@@ -4,7 +4,9 @@ file is referenced, and the PNGs are written."""
 
 import json
 import re
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from channelsim import cli
@@ -226,8 +228,8 @@ def test_report_of_a_calibration_then_with_its_fit(tmp_path, monkeypatch):
     assert cli.main(argv) == 0
     posterior = json.loads((out / "posterior.json").read_text())
     page = _report(out, tmp_path)
-    for title in ["Posterior by parameter", "Posterior: the inflow's yearly level",
-                  "Posterior: inflow.first_level", "Posterior: behaviour.attempt_probability",
+    for title in ["Posterior by parameter", "Posterior: inflow.first_level",
+                  "Posterior: behaviour.attempt_probability",
                   "Posterior: routes.calais_boat.death", "Generations (ABC-SMC)",
                   "Not run yet: the fit and the held-out forecast",
                   f"channelsim fit {path} --posterior {out}/posterior.json --out {out}",
@@ -249,7 +251,30 @@ def test_report_of_a_calibration_then_with_its_fit(tmp_path, monkeypatch):
     assert "Not run yet" not in page
     assert _outside_references(page) == []
     names = [p.name for p in sorted((tmp_path / "png").glob("*.png"))]
-    assert names[:2] == ["01-posterior-the-inflow-s-yearly-level.png",
-                         "02-posterior-inflow-first-level.png"]
-    assert "10-fit-small-boat-arrivals-monthly.png" in names
+    assert names[:2] == ["01-posterior-inflow-first-level.png",
+                         "02-posterior-inflow-step.png"]
+    assert "09-fit-small-boat-arrivals-monthly.png" in names
     assert all((tmp_path / "png" / n).stat().st_size > 5000 for n in names)
+
+
+def test_the_inflow_band_walks_each_particle_through_its_fitted_log_levels():
+    """One year's target fits no later level (the test above); with two, the band's middle is
+    the weighted median of the particles' levels, the top capped by max_level."""
+    from channelsim.report.calibration import _inflow, quantiles
+
+    names = ["inflow.first_level", "inflow.step", "inflow.log_level.2015",
+             "inflow.log_level.2016"]
+    draws = np.array([[1000.0, 0.1, np.log(1000.0) + 1, np.log(1000.0) + 2],
+                      [2000.0, 0.1, np.log(2000.0), np.log(2000.0)],
+                      [4000.0, 0.1, np.log(4000.0) - 1, np.log(4000.0) + 3]])
+    weights = np.array([0.6, 0.2, 0.2])
+    cal = SimpleNamespace(inflow=SimpleNamespace(max_level=50000.0))  # all _inflow reads
+    chart = _inflow(names, draws, weights, cal)
+    band = chart.bands[0]
+    assert band.x == [2014, 2015, 2016]
+    levels = np.exp(draws[:, [2, 3]])  # a fitted log level is the year's level itself
+    expected = [quantiles(draws[:, 0], weights, [0.5])[0],
+                *(quantiles(levels[:, k], weights, [0.5])[0] for k in range(2))]
+    assert band.mid == pytest.approx(expected)
+    assert band.hi90[2] == pytest.approx(50000.0)  # 4000 e^3 is over the cap
+    assert _inflow(names[:2], draws[:, :2], weights, cal) is None

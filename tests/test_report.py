@@ -236,7 +236,7 @@ def test_report_of_a_calibration_then_with_its_fit(tmp_path, monkeypatch):
                   "Parameters of fit-test and their sources", "Reproduce",
                   posterior["made"]["commit"], "particles 4, generations 2, seed 0"]:
         assert title in page, title
-    assert "log-uniform" in page and "none (the prior)" in page  # a prior; generation 1
+    assert "log-uniform" in page and "none (the prior)" in page  # a prior; generation 0
     assert "Fit: small_boat_arrivals_monthly" not in page
     assert _outside_references(page) == []
 

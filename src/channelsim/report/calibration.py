@@ -75,7 +75,7 @@ def quantiles(values: np.ndarray, weights: np.ndarray, q: list[float]) -> np.nda
 
 def _prior_text(p: Prior | str | None) -> tuple[str, str]:
     if p is WALK:
-        return "the walk: normal step from last year's log level, sd inflow.step", "n/a"
+        return "walk: normal step, sd inflow.step", "n/a"
     if p is None:
         return "not known (the store holds no definition of the scenario)", "n/a"
     a = _axis("", p)
@@ -136,7 +136,7 @@ def _inflow(names: list[str], draws: np.ndarray, weights: np.ndarray,
 
 
 def _generations(s: dict[str, Any]) -> Table:
-    rows = [[str(i + 1), "none (the prior)" if g["epsilon"] is None else fmt(g["epsilon"]),
+    rows = [[str(i), "none (the prior)" if g["epsilon"] is None else fmt(g["epsilon"]),
              f"{g['ess']:.1f}", f"{g['acceptance']:.1%}", fmt(g["simulations"], True),
              fmt(g["seconds"])] for i, g in enumerate(s["generations"])]
     return Table("Generations (ABC-SMC)",

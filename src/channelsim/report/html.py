@@ -33,7 +33,7 @@ def write(exp: Experiment, sections: list[Section], out: Path) -> None:
 
     name = " vs ".join(dict.fromkeys(exp.label(h) for h in exp.hashes[:2]))
     body = [f"<h1>channelsim report: {_e(name)} ({_e(exp.kind)})</h1>",
-            f"<p class='note'>{_e(str(exp.folder))}; seeds {_e(_seeds(exp))}; "
+            f"<p class='note'>{_e(str(exp.folder))}; {_e(_seeds(exp))}; "
             f"channelsim {_e(exp.version)}; report by channelsim {_e(__version__)}</p>",
             "<nav>" + "".join(f"<a href='#s{i}'>{_e(s.title)}</a>"
                               for i, s in enumerate(sections)) + "</nav>"]
@@ -65,7 +65,7 @@ def _e(text: str) -> str:
 def _seeds(exp: Experiment) -> str:
     from .figures import _seed_text
 
-    return _seed_text(exp.seeds)
+    return ("seed " if len(exp.seeds) == 1 else "seeds ") + _seed_text(exp.seeds)
 
 
 def _table(t: Table) -> str:

@@ -88,17 +88,12 @@ def weighted_interval(values: np.ndarray, weights: np.ndarray, level: float = 0.
     return float(values[order][lo]), float(values[order][min(hi, len(values) - 1)])
 
 
-def external(problem: abc_smc.Problem, gen: abc_smc.Generation) -> np.ndarray:
-    return np.column_stack([priors.to_external(p, gen.thetas[:, k])
-                            for k, p in enumerate(problem.priors)])
-
-
 def summarise(problem: abc_smc.Problem, result: abc_smc.Result, truth: np.ndarray
               ) -> list[dict[str, Any]]:
     """Per parameter: truth, prior and posterior 90% intervals, and the posterior's width over
     the prior's on the kernel's (internal) scale, where log-uniform ones are logs."""
     first, last = result.generations[0], result.last
-    prior, post = external(problem, first), external(problem, last)
+    prior, post = result.draws(first), result.draws()
     rows = []
     for k, name in enumerate(problem.names):
         lo, hi = weighted_interval(post[:, k], last.weights)

@@ -309,7 +309,7 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
 
 def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out: Path,
             show: Callable[[dict[str, Any], Console], None]) -> int:
-    from .store import STORE_FILE
+    from .store import POSTERIOR_FILE, STORE_FILE
 
     if args.json:
         print(jsontext.dumps(result | {"results": str(out)}))
@@ -319,7 +319,7 @@ def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out:
             console(args.width).print(f"intervals include: {result['uncertainty']}",
                                       highlight=False)
         files = ["Parquet"] if any(out.glob("*.parquet")) else []
-        files += [n for n in (STORE_FILE, "summary.json", "fit.json", "posterior.json")
+        files += [n for n in (STORE_FILE, "summary.json", "fit.json", POSTERIOR_FILE)
                   if (out / n).is_file()]
         err.print(f"results written to {out}/ ({', '.join(files)})")
     return 0

@@ -31,6 +31,7 @@ from .results import Results
 from .scenario import Scenario
 
 STORE_FILE = "results.duckdb"
+POSTERIOR_FILE = "posterior.json"  # what `calibrate` writes beside its store
 FORMAT = "2"  # bumped when the tables change shape, so an old file is refused, not misread
 Key = tuple[str, int]
 

@@ -115,9 +115,10 @@ class Result:
     def last(self) -> Generation:
         return self.generations[-1]
 
-    def draws(self) -> np.ndarray:
-        """The last population on the external scale, [particle, parameter]."""
-        return np.column_stack([priors.to_external(p, self.last.thetas[:, k])
+    def draws(self, gen: Generation | None = None) -> np.ndarray:
+        """A population (the last by default) on the external scale, [particle, parameter]."""
+        thetas = (gen or self.last).thetas
+        return np.column_stack([priors.to_external(p, thetas[:, k])
                                 for k, p in enumerate(self.problem.priors)])
 
     def mean(self) -> np.ndarray:

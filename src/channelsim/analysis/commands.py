@@ -14,10 +14,8 @@ from typing import Any
 from rich.console import Console
 
 from .. import __version__, scenario
-from ..store import STORE_FILE, Store
+from ..store import POSTERIOR_FILE, STORE_FILE, Store
 from . import abc_smc, scenario_fit
-
-POSTERIOR_FILE = "posterior.json"
 
 
 def _commit() -> str:

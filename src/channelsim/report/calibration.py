@@ -13,9 +13,10 @@ import numpy as np
 from ..analysis.scenario_fit import LOG_LEVEL, walk
 from ..analysis.scenario_sensitivity import _axis
 from ..scenario import Calibration, Prior
+from ..store import POSTERIOR_FILE
 from . import fit
 from .figures import Band, Chart, Figure, Histogram, Section, Table, _provenance, fmt
-from .load import POSTERIOR_FILE, Experiment, scenario_argument
+from .load import Experiment, scenario_argument
 
 BINS = 20
 

@@ -19,11 +19,10 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ..store import STORE_FILE, Store, StoreError
+from ..store import POSTERIOR_FILE, STORE_FILE, Store, StoreError
 
 KINDS = ("run", "replicates", "comparison", "sweep", "sensitivity", "fit", "calibration")
 FIT_TABLES = ("fit_series", "fit_bands", "heldout")
-POSTERIOR_FILE = "posterior.json"
 
 
 class ReportError(Exception):

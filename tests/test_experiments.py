@@ -214,6 +214,31 @@ def test_the_store_redoes_a_run_left_unfinished(tmp_path):
         assert [seed for _, seed in todo] == [0]
 
 
+def test_a_run_just_committed_is_exported_as_the_store_reads_it_back(tmp_path, monkeypatch):
+    """export writes the run it has just committed from the run's record, not read back from
+    the store: the same tables (types, column and row order) as a later export reads back."""
+    sc = scenario.from_dict(tiny())
+    rec = store.Record.of(channelsim.run(sc, seed=3))
+    read_back = []
+    select = store.Store._select
+    monkeypatch.setattr(store.Store, "_select",
+                        lambda st, query, *a: read_back.append(query) or select(st, query, *a))
+    with store.Store(tmp_path / store.STORE_FILE) as st:
+        st.start(rec.key, rec.scenario)
+        st.commit(rec)
+        st.export(tmp_path / "record", [rec.key], {})
+    assert read_back == ["SELECT t.* FROM runs t"]
+    with store.Store(tmp_path / store.STORE_FILE) as st:
+        st.export(tmp_path / "store", [rec.key], {})
+    assert len(read_back) == 1 + len(DATA_TABLES) + 1
+    for name in (*DATA_TABLES, "runs"):
+        made, read = (pq.read_table(tmp_path / d / f"{name}.parquet") for d in ("record", "store"))
+        assert made.schema.equals(read.schema, check_metadata=True)
+        assert repr(made.to_pylist()) == repr(read.to_pylist())  # (nan as nan)
+    routes = pq.read_table(tmp_path / "record" / "daily_routes.parquet")
+    assert routes.column("route").to_pylist()[:2] == ["calais_boat", "calais_ferry"]  # sorted
+
+
 def test_a_store_from_an_earlier_channelsim_is_refused_clearly(tmp_path, capsys):
     out = tmp_path / "old"
     out.mkdir()

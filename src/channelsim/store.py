@@ -101,6 +101,7 @@ class Store:
         except BaseException:
             self.con.close()
             raise
+        self._last: Record | None = None  # the run committed last, while the store holds it
 
     def _prepare(self) -> None:
         found = {r[0] for r in self.con.execute(
@@ -179,6 +180,7 @@ class Store:
                 [*rec.key, rec.scenario, rec.version, _now(), _now(), rec.seconds,
                  rec.active_person_days, json.dumps(rec.summary)],
             )
+        self._last = rec
 
     def _add_new_columns(self, name: str) -> None:
         """Columns a newer channelsim records are added; older runs hold NULL in them."""
@@ -188,6 +190,7 @@ class Store:
                 self.con.execute(f'ALTER TABLE {name} ADD COLUMN "{column}" {kind}')
 
     def _drop_data(self, key: Key) -> None:
+        self._last = None
         for name in self._data_tables():
             self.con.execute(f"DELETE FROM {name} WHERE scenario_hash = ? AND seed = ?", list(key))
 
@@ -225,6 +228,25 @@ class Store:
         finally:
             self.con.unregister("wanted")
 
+    def _committed(self, name: str, wanted: list[Key], order: str) -> pa.Table | None:
+        """Data table `name` of the one run in `wanted` as `_select` would read it back, made
+        from the run's record if this store committed it last (reading a run's tables back
+        took about as long as writing them); None otherwise."""
+        rec = self._last
+        if rec is None or wanted != [rec.key] or name not in rec.tables:
+            return None
+        table, n = rec.tables[name], rec.tables[name].num_rows
+        schema = self.con.sql(f"SELECT * FROM {name} LIMIT 0").to_arrow_table().schema
+        if sorted(schema.names) != sorted(["scenario_hash", "seed", *table.column_names]):
+            return None  # the store has columns this run lacks (NULL in it)
+        table = table.append_column("scenario_hash", arrow.labels(
+            [rec.scenario_hash], np.zeros(n, dtype=np.int32)))
+        table = table.append_column("seed", arrow.column(np.full(n, rec.seed, dtype=np.int64)))
+        table = table.select(schema.names).cast(schema)
+        rows = pc.sort_indices(table, [(key.strip(), "ascending") for key in order.split(",")])
+        in_order = n == 0 or pc.all(pc.equal(rows, arrow.column(np.arange(n, dtype=np.uint64))))
+        return table if in_order else table.take(rows)  # (the people are: no copy)
+
     # ------------------------------------------------------------------ exports
 
     def export(self, folder: str | Path, keys: list[Key], summary: dict[str, Any]) -> None:
@@ -238,7 +260,9 @@ class Store:
         queries["runs"] = ("SELECT t.* FROM runs t", "")
         for name, (query, order) in queries.items():
             with _interruptible():
-                table = self._select(query, wanted, order)
+                table = self._committed(name, wanted, order)
+                if table is None:
+                    table = self._select(query, wanted, order)
             _write_whole(folder / f"{name}.parquet",
                          lambda path, t=table: pq.write_table(t, path, compression="zstd"))
         meta = {"written": datetime.now(UTC).isoformat(timespec="seconds")}

@@ -2,7 +2,7 @@
 parameters, and count how many of them fall inside their 90% posterior intervals.
 
 Run with `python benchmarks/recovery.py [--particles 100] [--generations 4] [--workers 2]
-[--seed 0] [--truth-seed 0] [--data-seed 0] [--kernel olcm] [--out results/recovery]
+[--seed 0] [--truth-seed 0] [--data-seed 0] [--kernel mcmc] [--out results/recovery]
 [--note FILE]`.
 
 1. The truth is a draw from the calibration's own prior (`np.random.default_rng(truth seed)`,
@@ -121,8 +121,8 @@ def note(info: dict[str, Any]) -> str:
         f"{info['nice']}, {s['workers']} worker(s)).", "",
         f"**{inside} of {n} true parameters are inside their 90% posterior intervals** after "
         f"{len(info['generations'])} generations of {s['particles']} particles, kernel "
-        f"{s['kernel']} (final ESS "
-        f"{info['generations'][-1]['ess']:.1f}).", "",
+        f"{s['kernel']} (final ESS {info['generations'][-1]['ess']:.1f}, "
+        f"{info['generations'][-1].get('distinct', '-')} distinct particles).", "",
         "## The truth and the synthetic observations", "",
         f"The truth is prior draw {info['rejected']} (counting from 0) of the stream "
         f"`np.random.default_rng({s['truth_seed']})`; {info['rejected']} earlier draw(s) "
@@ -134,15 +134,17 @@ def note(info: dict[str, Any]) -> str:
         "| target | rows |", "|---|---|",
         *(f"| {t} | {c} |" for t, c in info["targets"]), "",
         "## Generations", "",
-        "| generation | tolerance | ESS | acceptance | proposals | seconds |",
-        "|---|---|---|---|---|---|",
+        "| generation | tolerance | ESS | distinct | acceptance | proposals | seconds |",
+        "|---|---|---|---|---|---|---|",
         *(f"| {i} | {'none' if g['epsilon'] is None else format(g['epsilon'], '.4g')} | "
-          f"{g['ess']:.1f} | {g['acceptance']:.1%} | {g['proposals']:,} | {g['seconds']:.0f} |"
+          f"{g['ess']:.1f} | {g.get('distinct', '-')} | {g['acceptance']:.1%} | "
+          f"{g['proposals']:,} | {g['seconds']:.0f} |"
           for i, g in enumerate(info["generations"])),
-        f"| all | | | | {info['proposals']:,} | {info['generation_seconds']:.0f} |", "",
+        f"| all | | | | | {info['proposals']:,} | {info['generation_seconds']:.0f} |", "",
         f"{info['proposals']:,} proposals in {info['generation_seconds'] / 60:.1f} minutes of "
         "generations (wall time on the shared cores; a proposal is a run until it is accepted "
-        "or its distance is sure to exceed the tolerance).", "",
+        "or its distance is sure to exceed the tolerance; for mcmc, one Metropolis-Hastings "
+        "step, and a step the prior refuses is counted but not simulated).", "",
         "## Parameters", "",
         "The prior's 90% interval is that of the first generation (a sample of the prior); the "
         "posterior's is the weighted 5-95% range of the last generation; the width ratio is "
@@ -166,7 +168,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0, help="the calibration's seed")
     p.add_argument("--truth-seed", type=int, default=0, help="the stream the truth is drawn from")
     p.add_argument("--data-seed", type=int, default=0, help="the run seed of the observations")
-    p.add_argument("--kernel", choices=abc_smc.KERNELS, default="olcm",
+    p.add_argument("--kernel", choices=abc_smc.KERNELS, default="mcmc",
                    help="the perturbation kernel, as `channelsim calibrate --kernel`")
     p.add_argument("--out", type=Path, default=Path("results/recovery"))
     p.add_argument("--note", type=Path, default=None, help="the note (default OUT/RECOVERY.md)")
@@ -183,7 +185,8 @@ def main() -> None:
 
     def show(g: dict[str, Any]) -> None:
         print(f"generation {g['generation'] + 1}/{args.generations}: tolerance "
-              f"{g['epsilon']:.4g}, ESS {g['ess']:.1f}, acceptance {g['acceptance']:.1%}, "
+              f"{g['epsilon']:.4g}, ESS {g['ess']:.1f}, {g['distinct']} distinct, "
+              f"acceptance {g['acceptance']:.1%}, "
               f"{g['simulations']} proposals in {g['seconds']:.0f} s, about "
               f"{g['seconds_left']:.0f} s left", flush=True)
 
@@ -206,7 +209,7 @@ def main() -> None:
         "rejected": rejected, "end": problem.model.end,
         "targets": [[t[0], len(t[3])] for t in problem.model.targets],
         "generations": [{"epsilon": g.epsilon if np.isfinite(g.epsilon) else None,
-                         "ess": g.ess, "acceptance": g.acceptance,
+                         "ess": g.ess, "distinct": g.distinct, "acceptance": g.acceptance,
                          "proposals": int(g.tries.sum()), "seconds": g.seconds} for g in gens],
         "proposals": int(sum(g.tries.sum() for g in gens)),
         "generation_seconds": sum(g.seconds for g in gens),

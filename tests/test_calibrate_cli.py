@@ -30,7 +30,7 @@ def test_calibrate_writes_a_posterior_and_resumes_to_the_same(tmp_path, capsys):
     assert len(posterior["draws"]) == 3 and len(posterior["draws"][0]) == len(posterior["names"])
     assert posterior["names"][0] == "inflow.first_level"
     assert "inflow.log_level.2019" in posterior["names"]
-    assert posterior["settings"]["kernel"] == "olcm"
+    assert posterior["settings"]["kernel"] == "mcmc"
     assert set(posterior["made"]) == {"command", "commit", "version", "at", "seconds",
                                       "generation_seconds"}
     assert posterior["generations"][0]["epsilon"] is None  # the prior, accepted whole

@@ -115,9 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("scenario")
     cal.add_argument("--particles", type=_bounded(2, MAX_REPS), default=100)
     cal.add_argument("--generations", type=_pos_int, default=5)
-    cal.add_argument("--kernel", choices=["olcm", "global"], default="olcm",
-                     help="perturbation: each particle's locally optimal covariance (Filippi "
-                          "et al. 2013, default) or twice the population's")
+    cal.add_argument("--kernel", choices=["mcmc", "olcm", "global"], default="mcmc",
+                     help="mcmc (default): copies of the particles within the new tolerance "
+                          "take Metropolis-Hastings steps, weights stay equal (Del Moral et "
+                          "al. 2012); olcm or global: importance sampling with each "
+                          "particle's locally optimal covariance (Filippi et al. 2013) or "
+                          "twice the population's")
     _experiment_options(cal, reps=1)
     cal.set_defaults(handler=_cmd_calibrate)
 

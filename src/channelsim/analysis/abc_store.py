@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS abc_generations (
 CREATE TABLE IF NOT EXISTS abc_particles (
     calibration VARCHAR, generation INTEGER, particle INTEGER, theta DOUBLE[], weight DOUBLE,
     distance DOUBLE, tries BIGINT, PRIMARY KEY (calibration, generation, particle));
+ALTER TABLE abc_particles ADD COLUMN IF NOT EXISTS accepted BIGINT;
 """
 
 
@@ -38,9 +39,12 @@ class AbcStore:
             con.execute("INSERT INTO abc_generations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [key, gen.index, gen.epsilon, gen.acceptance, gen.ess,
                          int(gen.tries.sum()), gen.seconds, json.dumps(list(problem.names))])
-            con.executemany("INSERT INTO abc_particles VALUES (?, ?, ?, ?, ?, ?, ?)", [
-                [key, gen.index, i, gen.thetas[i].tolist(), float(gen.weights[i]),
-                 float(gen.distances[i]), int(gen.tries[i])] for i in range(len(gen.weights))])
+            con.executemany(
+                "INSERT INTO abc_particles (calibration, generation, particle, theta, weight, "
+                "distance, tries, accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [[key, gen.index, i, gen.thetas[i].tolist(), float(gen.weights[i]),
+                  float(gen.distances[i]), int(gen.tries[i]), int(gen.accepted[i])]
+                 for i in range(len(gen.weights))])
 
     def load(self, key: str) -> list[Generation]:
         from .abc_smc import Generation
@@ -50,10 +54,12 @@ class AbcStore:
                             "calibration = ? ORDER BY generation", [key]).fetchall()
         out = []
         for index, eps, seconds in heads:
-            rows = con.execute("SELECT theta, weight, distance, tries FROM abc_particles WHERE "
-                               "calibration = ? AND generation = ? ORDER BY particle",
-                               [key, index]).fetchall()
-            out.append(Generation(index, eps, np.array([r[0] for r in rows], dtype=float),
-                                  np.array([r[1] for r in rows]), np.array([r[2] for r in rows]),
-                                  np.array([r[3] for r in rows], dtype=np.int64), seconds))
+            # a store from before MCMC moves has no `accepted`: one per particle then
+            rows = con.execute("SELECT theta, weight, distance, tries, coalesce(accepted, 1) "
+                               "FROM abc_particles WHERE calibration = ? AND generation = ? "
+                               "ORDER BY particle", [key, index]).fetchall()
+            theta, weight, distance, tries, accepted = (list(c) for c in zip(*rows, strict=True))
+            out.append(Generation(index, eps, np.array(theta, dtype=float), np.array(weight),
+                                  np.array(distance), np.array(tries, dtype=np.int64), seconds,
+                                  np.array(accepted, dtype=np.int64)))
         return out

@@ -35,7 +35,7 @@ def _record(out: Path, sc: scenario.Scenario) -> None:
 
 
 def calibrate(name: str, particles: int, generations: int, seed: int, out: Path | None,
-              backend: Any, err: Console, kernel: str = "olcm") -> tuple[dict[str, Any], Path]:
+              backend: Any, err: Console, kernel: str = "mcmc") -> tuple[dict[str, Any], Path]:
     """ABC-SMC on the scenario's [calibration]; the posterior goes to OUT/posterior.json and
     every generation into OUT's results store (running the same command again resumes)."""
     problem = scenario_fit.problem_for(name)
@@ -47,7 +47,8 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
     def show(p: dict[str, Any]) -> None:
         err.print(f"generation {p['generation'] + 1}/{generations}: tolerance "
                   f"{p['epsilon']:.4g}, acceptance {p['acceptance']:.1%}, ESS {p['ess']:.0f}, "
-                  f"{p['simulations']} simulations, about {p['seconds_left']:.0f} s left")
+                  f"{p['distinct']} distinct, {p['simulations']} simulations, about "
+                  f"{p['seconds_left']:.0f} s left")
 
     result = abc_smc.calibrate(problem, particles, generations, seed=seed, backend=backend,
                                store_path=str(out / STORE_FILE), progress=show,
@@ -65,7 +66,7 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
                  # the generations' own time: a resumed calibration's whole wall time
                  "generation_seconds": round(sum(g.seconds for g in result.generations), 1)},
         "generations": [{"epsilon": g.epsilon if g.epsilon < float("inf") else None,
-                         "acceptance": g.acceptance, "ess": g.ess,
+                         "acceptance": g.acceptance, "ess": g.ess, "distinct": g.distinct,
                          "simulations": int(g.tries.sum()), "seconds": g.seconds}
                         for g in result.generations],
         "simulations": sims,

@@ -138,15 +138,19 @@ def _inflow(names: list[str], draws: np.ndarray, weights: np.ndarray,
 
 def _generations(s: dict[str, Any]) -> Table:
     rows = [[str(i), "none (the prior)" if g["epsilon"] is None else fmt(g["epsilon"]),
-             f"{g['ess']:.1f}", f"{g['acceptance']:.1%}", fmt(g["simulations"], True),
-             fmt(g["seconds"])] for i, g in enumerate(s["generations"])]
+             f"{g['ess']:.1f}", fmt(g.get("distinct")), f"{g['acceptance']:.1%}",
+             fmt(g["simulations"], True), fmt(g["seconds"])]
+            for i, g in enumerate(s["generations"])]
     return Table("Generations (ABC-SMC)",
-                 ["generation", "tolerance", "ESS", "acceptance", "proposals", "seconds"], rows,
+                 ["generation", "tolerance", "ESS", "distinct", "acceptance", "proposals",
+                  "seconds"], rows,
                  note=f"{len(s['generations'])} generations of "
-                      f"{s['settings']['particles']} particles, {fmt(s['simulations'], True)} "
-                      "proposals simulated; tolerance: the weighted distance a proposal had "
-                      "to beat; ESS: effective sample size of the weights; acceptance: "
-                      "particles over proposals")
+                      f"{s['settings']['particles']} particles, kernel "
+                      f"{s['settings'].get('kernel', 'olcm')}, {fmt(s['simulations'], True)} "
+                      "proposals; tolerance: the weighted distance a proposal had to beat; "
+                      "ESS: effective sample size of the weights; distinct: particles unlike "
+                      "every other (copies that did not move are not); acceptance: accepted "
+                      "over proposals (MCMC steps for mcmc)")
 
 
 def _fit_command(exp: Experiment) -> Table:

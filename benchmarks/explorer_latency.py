@@ -3,7 +3,8 @@ value (B's runs to make, A's cached by the server's start-up warming) and the sa
 
 Not a test: it prints figures for benchmarks/EXPLORER.md. The server is `channelsim serve`
 in a subprocess with a fresh results folder; the times are from POST /api/jobs to the job's
-answer (polled as the page polls), then from the click on Run to the chart in chromium.
+answer (waited for as the page waits: each request answers when the job changes), then from
+the click on Run to the chart in chromium.
 
     .venv/bin/python benchmarks/explorer_latency.py [--reps 3] [--no-browser]
 """
@@ -18,8 +19,6 @@ import httpx
 
 from load import SCENARIO, press_run, serving
 
-POLL_SECONDS = 0.25  # as the page
-
 
 def answer(base: str, question: dict) -> tuple[float, float | None, dict]:
     """Seconds from the POST to the answer and to the first answer so far (the page draws
@@ -28,8 +27,8 @@ def answer(base: str, question: dict) -> tuple[float, float | None, dict]:
     first = None
     job = httpx.post(base + "/api/jobs", json=question, timeout=60).json()
     while job["state"] in ("queued", "running"):
-        time.sleep(POLL_SECONDS)
-        job = httpx.get(f"{base}/api/jobs/{job['job']}", timeout=60).json()
+        job = httpx.get(f"{base}/api/jobs/{job['job']}", params={"after": job["version"]},
+                        timeout=60).json()
         if first is None and "partial" in job:
             first = time.perf_counter() - t0
     if job["state"] != "done":

@@ -135,6 +135,29 @@ def test_a_job_shows_its_progress_then_its_answer(client):
     assert missing.status_code == 404 and "no job" in missing.json()["error"]
 
 
+def test_a_progress_request_answers_when_the_job_changes(client, monkeypatch):
+    from channelsim.app import server
+
+    q = {"scenario": "pair", "levers": {"sites.calais.officers": 910}, "reps": 1, "seed": 60}
+    job = client.post("/api/jobs", json=q).json()
+    while job["state"] in ("queued", "running"):
+        seen = job["version"]
+        job = client.get(f"/api/jobs/{job['job']}", params={"after": seen}).json()
+        assert job["version"] > seen  # woken by a change: each run, then the answer
+    assert job["state"] == "done" and job["answer"]["ran"] == 2
+    monkeypatch.setattr(server, "WAIT_SECONDS", 0.2)
+    t0 = time.perf_counter()
+    again = client.get(f"/api/jobs/{job['job']}", params={"after": job["version"]}).json()
+    assert again["version"] == job["version"] and time.perf_counter() - t0 >= 0.2
+
+
+def test_the_workers_start_with_the_server_and_warm_themselves(folders, tmp_path):
+    with TestClient(create_app(tmp_path, folders / "scenarios", workers=2)) as c:
+        explorer = c.app.state.explorer
+        assert explorer.warm is not None and explorer.warm.tables == ()
+        assert len(explorer.pool.pool._processes) == 2  # no public handle on the workers
+
+
 def test_the_same_question_twice_at_once_joins_one_job(client):
     q = {"scenario": "pair", "levers": {"sites.calais.officers": 950}, "reps": 1, "seed": 40}
     one, two = client.post("/api/jobs", json=q).json(), client.post("/api/jobs", json=q).json()

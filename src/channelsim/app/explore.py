@@ -1,32 +1,43 @@
 """One question of the explorer: a scenario with levers against itself without, run paired
 on the same seeds through the results store, so a question asked before answers at once.
 
-Runs go to worker processes started once with the server (each loads the compiled engine
-once, not per question), one question at a time through a single runner thread, which alone
-touches the DuckDB store. A run keeps only the daily tables the page draws: the per-person
-table was most of each run's store writes and of the server's memory.
+Runs go to worker processes started once with the server (each runs the first scenario once
+as it starts, so no question loads compiled code), one question at a time through a single
+runner thread, which alone touches the DuckDB store. A run keeps only the daily tables the
+page draws: the per-person table was most of each run's store writes and of the server's
+memory. Each run is boiled down to what the page draws (a `Piece`) as it arrives, the answer
+is built from those in memory, and the runs are stored after it is given.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import multiprocessing
 import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+
 from .. import scenario
 from ..errors import BackendError
-from ..experiments import Processes, Serial, compare, execute, plan
+from ..experiments import Processes, Serial, compare, plan, runs
+from ..experiments.backends import Task
 from ..report import coast
 from ..report_text import RATIOS, fmt
-from ..store import Store
+from ..store import Key, Record, Store
 from . import levers, uploads
 from .jobs import Job
+
+log = logging.getLogger(__name__)
 
 MAX_REPS = 20
 HEADLINE = ("crossings", "attempts", "interceptions", "deaths", "peak_present",
@@ -34,8 +45,12 @@ HEADLINE = ("crossings", "attempts", "interceptions", "deaths", "peak_present",
 CACHE_FILE = "explorer.duckdb"
 MAX_ANSWERS = 64
 MAX_JOBS = 256  # finished jobs kept for their progress endpoint
+MAX_PIECES = 1024  # runs boiled down to what the page draws, a few KiB each
 PAGE_TABLES = ("daily_sites", "daily_routes")
-WORKERS = 2
+# as many as the page's first question has runs to make (3 replicates of B): on 2 cores the
+# 3 share the cores and finish together at 1.5 run times, where 2 workers took 2 (the third
+# run alone, one core idle)
+WORKERS = 3
 WORKER_DIED = ("a worker process died while answering (killed, or out of memory?); the "
                "workers have been restarted: ask again")
 
@@ -51,7 +66,8 @@ class Explorer:
         self.uploads = results / uploads.FOLDER
         self.store = Store(results / CACHE_FILE)
         self.workers = workers
-        self.pool = Processes(workers) if workers > 0 else Serial()
+        self.warm: Task | None = None  # what each worker runs as it starts
+        self.pool: Processes | Serial = Serial()
         self.runner = ThreadPoolExecutor(1, thread_name_prefix="explorer-runs")
         self.lock = threading.Lock()  # the answers and jobs below, not the store
         # answers already given, by (A's hash, B's hash, seeds): the store has their runs, this
@@ -59,11 +75,17 @@ class Explorer:
         self.answers: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.running: dict[tuple, Job] = {}
+        self.pieces: OrderedDict[Key, Piece] = OrderedDict()  # the runner thread's alone
         self.started = False
 
     def start(self, warm: str | None = None) -> None:
-        """Start the workers; with `warm`, ask that scenario's baseline (the page's first
-        question) so the workers load the engine and A's runs are cached before anyone asks."""
+        """Start the workers; with `warm`, each worker runs that scenario once as it starts
+        (it loads the compiled engine), then its baseline (the page's first question) is asked
+        so A's runs are cached before anyone asks."""
+        if warm is not None and self.workers > 0:
+            self.warm = Task(self.load(warm).model_dump(mode="json"), 0, tables=())
+        if self.workers > 0:
+            self.pool = Processes(self.workers, self.warm)
         self.pool.__enter__()
         self.started = True
         if warm is not None:
@@ -126,19 +148,22 @@ class Explorer:
 
     def _work(self, job: Job, key: tuple, name: str, a: scenario.Scenario,
               b: scenario.Scenario, sets: list[str], seeds: list[int]) -> None:
+        made: list[Record] = []
         try:
-            answer = self._answer(job, name, a, b, sets, seeds)
-        except (BackendError, BrokenProcessPool):  # a worker died: new workers, ask again
-            self._restart()
-            job.finish(error=WORKER_DIED, status=503)
-        except Exception as exc:  # the page is told; the server goes on
-            job.finish(error=f"the server failed on this question ({type(exc).__name__})")
-        else:
-            job.finish(answer)
+            answer = self._answer(job, name, a, b, sets, seeds, made)
             with self.lock:
                 self.answers[key] = answer
                 while len(self.answers) > MAX_ANSWERS:
                     self.answers.popitem(last=False)
+            job.finish(answer)
+            for record in made:  # stored once answered: the page does not wait for the store
+                self.store.commit(record)
+        except (BackendError, BrokenProcessPool):  # a worker died: new workers, ask again
+            self._restart()
+            job.finish(error=WORKER_DIED, status=503)
+        except Exception as exc:  # the page is told (if not answered yet); the server goes on
+            log.warning("explorer: a question failed: %s: %s", type(exc).__name__, exc)
+            job.finish(error=f"the server failed on this question ({type(exc).__name__})")
         finally:
             with self.lock:
                 self.running.pop(key, None)
@@ -146,37 +171,63 @@ class Explorer:
     def _restart(self) -> None:
         """A pool whose worker died is broken for good: end it and start another (the runner
         thread alone uses the pool, so no run is in flight here)."""
-        broken, self.pool = self.pool, Processes(self.workers)
+        broken, self.pool = self.pool, Processes(self.workers, self.warm)
         broken.abandon()
         self.pool.__enter__()
 
     def _answer(self, job: Job, name: str, a: scenario.Scenario, b: scenario.Scenario,
-                sets: list[str], seeds: list[int]) -> dict[str, Any]:
-        """Runs what the store lacks, seed by seed (A and B of a seed together), and as each
-        seed has both arms, the answer so far: the page draws it while the rest run."""
+                sets: list[str], seeds: list[int], made: list[Record]) -> dict[str, Any]:
+        """Runs what the store lacks, seed by seed (A and B of a seed together), into `made`
+        (for the caller to store), and as each seed has both arms while runs still wait for a
+        worker, the answer so far: the page draws it while the rest run."""
         t0 = time.perf_counter()
         _, todo = plan(self.store, [a, b], seeds)
         todo.sort(key=lambda pair: pair[1])
         job.total = len(todo)
+        job.touch()
         missing = {(sc.digest(), seed) for sc, seed in todo}
-
-        def tick(record: Any) -> None:
+        for record in runs(self.store, todo, self.pool, tables=PAGE_TABLES):
+            made.append(record)
+            self._keep(record.key, Piece.of(json.loads(json.dumps(record.summary)),
+                                            record.tables["daily_routes"],
+                                            record.tables["daily_sites"]))
             job.done += 1
             missing.discard(record.key)
             ready = [s for s in seeds if not {(a.digest(), s), (b.digest(), s)} & missing]
             shown = job.partial["reps"] if job.partial else 0
-            if shown < len(ready) < len(seeds):
+            # once no run waits for a worker the rest end together: a partial drawn then
+            # would only hold up the page's drawing of the whole answer
+            waiting = len(todo) - job.done > self.workers
+            if waiting and shown < len(ready) < len(seeds):
                 job.partial = self._build(name, a, b, sets, ready, job.done, t0)
-
-        execute(self.store, todo, self.pool, on_done=tick, tables=PAGE_TABLES)
+            job.touch()
         return self._build(name, a, b, sets, seeds, len(todo), t0)
+
+    def _keep(self, key: Key, piece: Piece) -> None:
+        self.pieces[key] = piece
+        self.pieces.move_to_end(key)
+        while len(self.pieces) > MAX_PIECES:
+            self.pieces.popitem(last=False)
+
+    def _piece(self, key: Key) -> Piece:
+        """A run's piece from memory, or from the store for a run made before (the summary
+        is the store's JSON either way, so the comparison is `channelsim compare`'s)."""
+        if key not in self.pieces:
+            where = "WHERE scenario_hash = ? AND seed = ? ORDER BY date"
+            self._keep(key, Piece.of(
+                self.store.summaries([key])[0],
+                self.store.con.execute(f"SELECT date, route, crossings FROM daily_routes "
+                                       f"{where}", list(key)).fetch_arrow_table(),
+                self.store.con.execute(f"SELECT date, site, waiting FROM daily_sites {where}",
+                                       list(key)).fetch_arrow_table()))
+        return self.pieces[key]
 
     def _build(self, name: str, a: scenario.Scenario, b: scenario.Scenario, sets: list[str],
                seeds: list[int], ran: int, t0: float) -> dict[str, Any]:
-        result = compare(self.store.summaries([(a.digest(), s) for s in seeds]),
-                         self.store.summaries([(b.digest(), s) for s in seeds]))
-        series = self._series([a.digest(), b.digest()], seeds)
-        people, crossed = self._map(b.digest(), seeds)
+        arms = [[self._piece((sc.digest(), s)) for s in seeds] for sc in (a, b)]
+        result = compare([p.summary for p in arms[0]], [p.summary for p in arms[1]])
+        series = {label: Piece.bands(arm) for label, arm in zip("ab", arms, strict=True)}
+        people, crossed = Piece.means(arms[1])
         return {
             "scenario": name, "overrides": sets, "reps": len(seeds), "seeds": seeds,
             "hash_a": a.digest(), "hash_b": b.digest(), "ran": ran,
@@ -189,31 +240,6 @@ class Explorer:
             "series": series,
             "map": self._geometry(b, people, crossed),
         }
-
-    def _series(self, hashes: list[str], seeds: list[int]) -> dict[str, Any]:
-        """Monthly crossings, all routes, for A and B: median and 5th/95th percentiles."""
-        rows = self.store.con.execute(
-            "WITH m AS (SELECT scenario_hash, seed, date_trunc('month', date) AS month, "
-            "sum(crossings) AS n FROM daily_routes WHERE scenario_hash IN (?, ?) AND "
-            "list_contains(?, seed) GROUP BY ALL) SELECT scenario_hash, month, median(n), "
-            "quantile_cont(n, 0.05), quantile_cont(n, 0.95) FROM m GROUP BY ALL ORDER BY 2",
-            [*hashes, seeds]).fetchall()
-        out: dict[str, Any] = {}
-        for label, h in zip(("a", "b"), hashes, strict=True):
-            mine = [r for r in rows if r[0] == h]
-            out[label] = {"month": [str(r[1])[:10] for r in mine],
-                          "median": [r[2] for r in mine], "p05": [r[3] for r in mine],
-                          "p95": [r[4] for r in mine]}
-        return out
-
-    def _map(self, h: str, seeds: list[int]) -> tuple[dict[str, float], dict[str, float]]:
-        people = dict(self.store.con.execute(
-            "SELECT site, avg(waiting) FROM daily_sites WHERE scenario_hash = ? AND "
-            "list_contains(?, seed) GROUP BY site", [h, seeds]).fetchall())
-        crossed = dict(self.store.con.execute(
-            "SELECT route, sum(crossings) / ? FROM daily_routes WHERE scenario_hash = ? AND "
-            "list_contains(?, seed) GROUP BY route", [len(seeds), h, seeds]).fetchall())
-        return people, crossed
 
     def _geometry(self, sc: scenario.Scenario, people: dict[str, float],
                   crossed: dict[str, float]) -> dict[str, Any]:
@@ -229,6 +255,55 @@ class Explorer:
                            "crossings": n, "text": fmt(n, whole=True)})
         box = coast.box([s["lon"] for s in sites], [s["lat"] for s in sites])
         return {"box": box, "coast": outlines(box), "sites": sites, "routes": routes}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What the page draws of one run: its summary, its crossings per month (all routes),
+    its people waiting summed over days per site, and its crossings per route."""
+
+    summary: dict[str, Any]
+    months: list[str]
+    crossings: np.ndarray
+    waiting: dict[str, tuple[float, int]]  # site: (people waiting summed over days, days)
+    routes: dict[str, float]
+
+    @classmethod
+    def of(cls, summary: dict[str, Any], routes: pa.Table, sites: pa.Table) -> Piece:
+        """From a run's daily routes (date, route, crossings) and sites (date, site, waiting)."""
+        month = routes.column("date").to_numpy().astype("datetime64[M]")
+        months, at = np.unique(month, return_inverse=True)
+        crossings = routes.column("crossings").to_numpy()
+        by_route = _sums(routes.column("route").to_numpy(zero_copy_only=False), crossings)
+        site = sites.column("site").to_numpy(zero_copy_only=False)
+        waiting = _sums(site, sites.column("waiting").to_numpy())
+        days = _sums(site, np.ones(len(site)))
+        return cls(summary, [str(m) for m in np.datetime_as_string(months, unit="D")],
+                   np.bincount(at, weights=crossings, minlength=len(months)),
+                   {k: (waiting[k], int(days[k])) for k in waiting}, by_route)
+
+    @staticmethod
+    def bands(arm: list[Piece]) -> dict[str, list]:
+        """Monthly crossings across the runs: median and 5th/95th percentiles."""
+        x = np.stack([p.crossings for p in arm])
+        low, high = np.quantile(x, [0.05, 0.95], axis=0)
+        return {"month": arm[0].months, "median": np.median(x, axis=0).tolist(),
+                "p05": low.tolist(), "p95": high.tolist()}
+
+    @staticmethod
+    def means(arm: list[Piece]) -> tuple[dict[str, float], dict[str, float]]:
+        """People waiting per site, averaged over the days of every run, and crossings per
+        route per run."""
+        people = {site: sum(p.waiting[site][0] for p in arm) / sum(p.waiting[site][1]
+                                                                  for p in arm)
+                  for site in arm[0].waiting}
+        crossed = {r: sum(p.routes[r] for p in arm) / len(arm) for r in arm[0].routes}
+        return people, crossed
+
+
+def _sums(labels: np.ndarray, values: np.ndarray) -> dict[str, float]:
+    names, at = np.unique(labels, return_inverse=True)
+    return dict(zip(names.tolist(), np.bincount(at, weights=values).tolist(), strict=True))
 
 
 def _text(figure: str, e: dict[str, Any]) -> dict[str, str]:

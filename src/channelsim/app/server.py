@@ -20,6 +20,7 @@ from . import levers, uploads
 from .explore import MAX_REPS, WORKERS, Explorer
 
 MAX_BODY = 64 * 1024  # a question is a few levers, an upload at most 48 KiB; larger: unread
+WAIT_SECONDS = 10.0  # the longest a progress request waits for its job to change
 DEFAULT = "channel-history"  # the page's first scenario, warmed at start-up
 
 
@@ -126,10 +127,14 @@ def create_app(results: Path, scenarios: Path | None = None, workers: int = WORK
         return explorer.submit(q.scenario, q.levers, q.reps, q.seed).view()
 
     @app.get("/api/jobs/{job_id}")
-    def job_progress(job_id: str) -> Any:
+    def job_progress(job_id: str, after: int | None = None) -> Any:
+        """The job now, or with `after` (a version the page has), once it has changed since
+        (at most WAIT_SECONDS): the page hears of each run and of the answer as they come."""
         job = explorer.job(job_id)
         if job is None:
             return _error(404, f"no job '{job_id[:40]}' (jobs are kept while the server runs)")
+        if after is not None:
+            job.wait(after, WAIT_SECONDS)
         return job.view()
 
     @app.post("/api/upload")

@@ -8,7 +8,7 @@ from importlib import import_module
 _WHERE = {"BackendError": "..errors", "Dask": ".backends", "Processes": ".backends",
           "Serial": ".backends", "combine": ".ensemble", "run_ensemble": ".ensemble",
           "summarise": ".ensemble", "compare": ".paired", "compare_scenarios": ".paired",
-          "execute": ".runner", "plan": ".runner"}
+          "execute": ".runner", "plan": ".runner", "runs": ".runner"}
 
 __all__ = sorted(_WHERE)
 

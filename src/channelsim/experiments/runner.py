@@ -45,6 +45,17 @@ def execute(store: Store, todo: list[Pair], backend: Backend, debug: bool = Fals
             tables: tuple[str, ...] | None = None) -> None:
     """Run `todo` on `backend`, committing each run to `store` as it finishes (with only
     `tables` of its data, if given)."""
+    for record in runs(store, todo, backend, debug, tables):
+        store.commit(record)
+        if on_done is not None:
+            on_done(record)
+        stop_point()
+
+
+def runs(store: Store, todo: list[Pair], backend: Backend, debug: bool = False,
+         tables: tuple[str, ...] | None = None) -> Iterator[Record]:
+    """The records of `todo` as they finish, each marked running in `store` as it is handed
+    to a worker and left for the caller to commit (a server answers first, stores after)."""
 
     def tasks() -> Iterator[Task]:
         for sc, seed in todo:
@@ -55,7 +66,4 @@ def execute(store: Store, todo: list[Pair], backend: Backend, debug: bool = Fals
         if record.version != __version__:
             raise BackendError(f"a worker runs channelsim {record.version}, this is "
                                f"{__version__}: install the same version on every worker")
-        store.commit(record)
-        if on_done is not None:
-            on_done(record)
-        stop_point()
+        yield record

@@ -20,10 +20,13 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numba
-from numba.core import caching
+from numba.core import caching, config
+from numba.core.compiler_lock import global_compiler_lock
 
 STALE_DAYS = 7  # other versions' folders unused this long are removed
 
@@ -84,6 +87,20 @@ def use_cache_for_these_sources() -> None:
     for other in root.glob("numba-*"):
         if other != folder and time.time() - other.stat().st_mtime > STALE_DAYS * 86400:
             shutil.rmtree(other, ignore_errors=True)
+
+
+@contextmanager
+def optimised_at(level: int) -> Iterator[None]:
+    """Functions compiled inside are optimised at LLVM level `level`, the others at numba's
+    own: for code whose speed does not matter (a constructor called once a run). numba reads
+    the level each time it optimises a module; the compiler lock keeps other threads from
+    compiling meanwhile. Machine code is still emitted at numba's level."""
+    with global_compiler_lock:
+        saved, config.OPT = config.OPT, config._OptLevel(level)
+        try:
+            yield
+        finally:
+            config.OPT = saved
 
 
 def skip_blas_probe() -> None:

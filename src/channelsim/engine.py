@@ -25,6 +25,7 @@ from numba.core import types
 from numba.experimental import structref
 
 from . import processes as pr
+from .compiled import optimised_at
 from .day_end import end_day
 from .population import N_STATUS, People, Status
 from .processes.base import SWEPT, TRIES
@@ -168,7 +169,12 @@ class Sim:
                      rec=self.rec.arrays, keys=self.keys, **self.parts)
 
     def _state(self) -> StateRef:
-        return _state_ref(*self._parts())
+        parts = self._parts()
+        types_ = tuple(numba.typeof(part) for part in parts)
+        if types_ not in _state_ref.overloads:  # from the cache, or compiled
+            with optimised_at(0):  # 4-5 s less to compile than at level 3, as fast to run
+                _state_ref.compile(types_)
+        return _state_ref(*parts)
 
     def state_type(self) -> StateType:
         """The type of the State the kernels receive, from its parts' types alone (the

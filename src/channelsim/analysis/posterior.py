@@ -45,7 +45,7 @@ class Posterior:
                  end: str | None = None) -> scenario.Scenario:
         """The scenario at draw i; `--set` overrides come after the draw, so a lever set on
         the command line is never replaced by it."""
-        from .scenario_fit import set_draw  # pandas, only when a posterior is used
+        from .scenario_fit import set_draw  # the calibration code, only when a posterior is used
 
         path = scenario.resolve_path(name_or_path)
         source = str(path)

@@ -28,7 +28,7 @@ from .. import scenario
 from ..engine import Sim
 from ..results import Results, boats_used
 from ..scenario import MODES, Prior, ScenarioError
-from . import abc_smc, observed
+from . import abc_smc
 from .priors import Walk
 from .targets import BOAT, SIMULATED, unsimulated
 
@@ -46,6 +46,8 @@ class Row:
 
 
 def rows_for(target: scenario.Target, start: np.datetime64, n_days: int) -> list[Row]:
+    from . import observed  # pandas: a run at a posterior draw needs set_draw, not the data
+
     df = observed.load(target.series)
     df = df[df["start"].dt.year.isin(target.years)]
     day0 = np.datetime64(start, "D")

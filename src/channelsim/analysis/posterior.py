@@ -61,7 +61,7 @@ class Posterior:
         return scenario.from_dict(raw, source)
 
     def describe(self, n: int) -> str:
-        return f"chance and parameters (posterior {self.path}, {n} draws)"
+        return f"chance and parameters (posterior {self.path}, {n} draw{'s' * (n != 1)})"
 
 
 def bundled(name_or_path: str | Path) -> Path | None:

@@ -190,9 +190,15 @@ def _cov(thetas: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.atleast_2d(np.cov(thetas.T, aweights=w, bias=True))
 
 
+def _cholesky(covs: np.ndarray) -> np.ndarray:
+    """Cholesky factors of covariances [kernel, parameter, parameter]; a small ridge keeps them
+    positive definite when particles coincide."""
+    ridge = 1e-12 * max(1.0, float(np.trace(covs.mean(axis=0))))
+    return np.linalg.cholesky(covs + ridge * np.eye(covs.shape[-1]))
+
+
 def perturbation(gen: Generation, epsilon: float, kernel: str = "olcm") -> np.ndarray:
-    """Cholesky factors of the proposal covariance; a small ridge keeps them positive definite
-    when particles coincide.
+    """Cholesky factors of the proposal covariance.
 
     global: twice the weighted covariance of the last population (Beaumont et al. 2009), one
     factor. olcm: for each last-generation particle, the weighted mean of (theta_k - theta_j)
@@ -206,9 +212,7 @@ def perturbation(gen: Generation, epsilon: float, kernel: str = "olcm") -> np.nd
         w = gen.weights[near] / gen.weights[near].sum()
         off = w @ gen.thetas[near] - gen.thetas  # [particle, parameter]
         covs = _cov(gen.thetas[near], w)[None] + off[:, :, None] * off[:, None, :]
-    d = covs.shape[-1]
-    ridge = 1e-12 * max(1.0, float(np.trace(covs.mean(axis=0))))
-    chol = np.linalg.cholesky(covs + ridge * np.eye(d))
+    chol = _cholesky(covs)
     return chol[0] if kernel == "global" else chol
 
 
@@ -233,18 +237,18 @@ def weights(problem: Problem, thetas: np.ndarray, prev: Generation, chol: np.nda
     return w / w.sum()
 
 
-def steps(last: Generation, first: bool) -> int:
+def steps(last: Generation) -> int:
     """MCMC steps per particle: enough that each moves at least once with chance MOVED, if the
-    last generation's acceptance rate holds."""
-    rate = FIRST_ACCEPTANCE if first else last.acceptance
+    last generation's acceptance rate holds (the prior's, generation 0's, says nothing)."""
+    rate = FIRST_ACCEPTANCE if last.index == 0 else last.acceptance
     if rate >= 1:
         return MIN_STEPS
     need = MAX_STEPS if rate <= 0 else int(np.ceil(np.log(1 - MOVED) / np.log(1 - rate)))
     return int(np.clip(need, MIN_STEPS, MAX_STEPS))
 
 
-def move_tasks(problem: Problem, seed: int, t: int, last: Generation, epsilon: float,
-               first: bool) -> list[MoveTask]:
+def move_tasks(problem: Problem, seed: int, t: int, last: Generation, epsilon: float
+               ) -> list[MoveTask]:
     """Generation t by MCMC: the particles beyond `epsilon` replaced by copies of those within
     (each copy's source drawn from the generation's own stream), then every particle's
     steps, with the population-within-tolerance's covariance scaled by 2.38^2 / dimensions
@@ -255,10 +259,8 @@ def move_tasks(problem: Problem, seed: int, t: int, last: Generation, epsilon: f
     rng = np.random.default_rng([seed, REPLENISH, t])
     source[beyond] = within[rng.integers(len(within), size=len(beyond))]
     dims = last.thetas.shape[1]
-    cov = 2.38**2 / dims * _cov(last.thetas[within], last.weights[within])
-    ridge = 1e-12 * max(1.0, float(np.trace(cov)))
-    chol = np.linalg.cholesky(cov + ridge * np.eye(dims))
-    n = steps(last, first)
+    chol = _cholesky(2.38**2 / dims * _cov(last.thetas[within], last.weights[within])[None])[0]
+    n = steps(last)
     return [MoveTask(problem, seed, t, i, epsilon, last.thetas[j], float(last.distances[j]),
                      chol, n) for i, j in enumerate(source)]
 
@@ -285,7 +287,7 @@ def calibrate(problem: Problem, particles: int, generations: int, seed: int = 0,
                 if t == 0:
                     tasks = [ParticleTask(problem, seed, t, i, eps) for i in range(particles)]
                 elif kernel == "mcmc":
-                    tasks = move_tasks(problem, seed, t, result.last, eps, first=t == 1)
+                    tasks = move_tasks(problem, seed, t, result.last, eps)
                 else:
                     chol = perturbation(result.last, eps, kernel)
                     cumulative = np.cumsum(result.last.weights)

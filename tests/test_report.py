@@ -4,6 +4,7 @@ file is referenced, and the PNGs are written."""
 
 import json
 import re
+import shutil
 from types import SimpleNamespace
 
 import numpy as np
@@ -109,6 +110,18 @@ def test_report_of_a_comparison_has_forest_and_displacement(experiments, tmp_pat
         assert title in page
     assert "sites.calais.officers" in page and "paired 90% CI over 3 common seeds" in page
     assert _outside_references(page) == []
+
+
+def test_a_report_says_what_the_intervals_include_as_the_command_did(experiments, tmp_path):
+    """A comparison run at posterior draws: its intervals are not chance only."""
+    folder = tmp_path / "cmp"
+    shutil.copytree(experiments / "cmp", folder)
+    summary = json.loads((folder / "summary.json").read_text())
+    summary["uncertainty"] = "chance and parameters (posterior p.json, 3 draws)"
+    (folder / "summary.json").write_text(json.dumps(summary))
+    page = _report(folder, tmp_path)
+    assert "chance and parameters (posterior p.json, 3 draws): paired 90% CI over 3" in page
+    assert "chance only" not in page
 
 
 def test_report_of_a_sweep_has_response_curves(experiments, tmp_path):

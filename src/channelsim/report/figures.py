@@ -1,8 +1,9 @@
 """Every figure of a report as a plain description (what to draw, not how), by section.
 
-Intervals across replicates are percentiles of the runs: 50% (25th-75th) and 90% (5th-95th).
-They hold chance only, since every replicate has the same parameters; a comparison's
-intervals are paired 90% confidence intervals for the mean effect, chance only too.
+Intervals across replicates are percentiles of the runs: 50% (25th-75th) and 90% (5th-95th);
+a comparison's are paired 90% confidence intervals for the mean effect. What they include is
+the experiment's own word (its summary's `uncertainty`): chance only when every replicate has
+the same parameters, chance and parameters when replicate i ran posterior draw i.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from . import coast, observed
 from .load import Experiment, ReportError
 
 QUANTILES = (5, 25, 50, 75, 95)
-CHANCE = "chance only: {n} replicates on seeds {seeds}, parameters fixed"
-PAIRED = "chance only: paired 90% CI over {n} common seeds"
+CHANCE = "{what}: {n} replicates on seeds {seeds}{fixed}"
+PAIRED = "{what}: paired 90% CI over {n} common seeds"
 RESPONSES = ("crossings", "deaths", "interceptions", "peak_present", "attempts_per_crossing",
              "public_cost")
 
@@ -162,6 +163,17 @@ def _interval(lo: float | None, hi: float | None, whole: bool = False) -> str:
     return "n/a" if lo is None or hi is None else f"{fmt(lo, whole)} to {fmt(hi, whole)}"
 
 
+def _includes(summary: dict[str, Any]) -> str:
+    """What an experiment's intervals include, as its command said."""
+    return summary.get("uncertainty", "chance only")
+
+
+def _replicates(summary: dict[str, Any], seeds: list[int]) -> str:
+    what = _includes(summary)
+    return CHANCE.format(what=what, n=len(seeds), seeds=_seed_text(seeds),
+                         fixed=", parameters fixed" if what == "chance only" else "")
+
+
 def _label(key: str) -> str:
     return SCORECARD_LABELS.get(key, key.replace("_", " ")).strip()
 
@@ -170,8 +182,8 @@ def _label(key: str) -> str:
 
 
 def _scorecard(exp: Experiment) -> list[Figure]:
-    s, n = exp.summary, len(exp.seeds)
-    includes = CHANCE.format(n=n, seeds=_seed_text(exp.seeds))
+    s = exp.summary
+    includes = _replicates(s, exp.seeds)
     if exp.kind == "run":
         rows = [[_label(k), fmt(v, k not in RATIOS), "n/a",
                  "nothing: one run (give --reps for chance)"] for k, v in s["scorecard"].items()]
@@ -195,7 +207,7 @@ def _scorecard(exp: Experiment) -> list[Figure]:
                 Table("Scorecard by site", ["site", "peak present", "crossings", "attempts"],
                       sites, note="mean (5th to 95th percentile of the replicates)")]
     if exp.kind == "comparison":
-        paired = PAIRED.format(n=s["reps"])
+        paired = PAIRED.format(what=_includes(s), n=s["reps"])
         rows = [[_label(k), fmt(e["a"], k not in RATIOS), fmt(e["b"], k not in RATIOS),
                  fmt(e["effect"], k not in RATIOS),
                  _interval(*(e["ci90"] or (None, None)), k not in RATIOS), paired]
@@ -281,7 +293,8 @@ SERIES = [  # title, table, by, column, monthly, how, unit
 def _series(exp: Experiment) -> list[Figure]:
     charts = []
     start, end = exp.sites["date"].min(), exp.sites["date"].max()
-    note = ("line: median of the replicates; shaded: 50% and 90% of them (chance only)"
+    note = (f"line: median of the replicates; shaded: 50% and 90% of them "
+            f"({_includes(exp.summary)})"
             if len(exp.seeds) > 1 else "one run: no bands")
     for title, table, by, col, monthly, how, unit in SERIES:
         df = exp.sites if table == "sites" else exp.routes
@@ -351,6 +364,7 @@ def _map(exp: Experiment, h: str, start: pd.Timestamp, end: pd.Timestamp) -> Map
 
 def _forests(exp: Experiment) -> list[Figure]:
     eff, n = exp.summary["effects"], exp.summary["reps"]
+    paired = PAIRED.format(what=_includes(exp.summary), n=n)
     labels, mid, lo, hi = [], [], [], []
     for key, e in eff["scorecard"].items():
         if not e or not e["a"]:
@@ -362,7 +376,7 @@ def _forests(exp: Experiment) -> list[Figure]:
         lo.append(None if ci[0] is None else ci[0] * scale)
         hi.append(None if ci[1] is None else ci[1] * scale)
     out: list[Figure] = [Forest("Paired effects of B against A (% of A)", "effect, % of A",
-                                labels, mid, lo, hi, note=PAIRED.format(n=n))]
+                                labels, mid, lo, hi, note=paired)]
     for section, what in (("attempts_by_site", "attempts"), ("crossings_by_site", "crossings"),
                           ("peak_present_by_site", "peak people present")):
         items = [(sid, e) for sid, e in eff.get(section, {}).items() if e]
@@ -371,7 +385,7 @@ def _forests(exp: Experiment) -> list[Figure]:
                           [e["effect"] for _, e in items],
                           [(e["ci90"] or (None, None))[0] for _, e in items],
                           [(e["ci90"] or (None, None))[1] for _, e in items],
-                          note=PAIRED.format(n=n)))
+                          note=paired))
     return out
 
 
@@ -402,7 +416,7 @@ def _responses(exp: Experiment) -> list[Figure]:
                 continue
             q = np.array([np.percentile(v, QUANTILES) for _, v in pts]).T
             bands.append(Band(name, x, q[2], q[1], q[3], q[0], q[4]))
-        chance = CHANCE.format(n=s["reps"], seeds=_seed_text(s["seeds"]))
+        chance = _replicates(s, s["seeds"])
         if bands:
             charts.append(Chart(f"Response: {_label(figure)} against {x_key}", _label(figure),
                                 bands, xlabel=x_key,

@@ -5,9 +5,10 @@ each process's parameters and states (under its name), today's hand-overs betwee
 the recorder's daily arrays and the random streams' keys. Each process's day is a numba kernel
 over that State (exits' rule runs in the day's end pass, `day_end.end_day`). `run_days` chains
 the kernels in the plan's order, then the day's end, for many days in one compiled call (the
-fast path); `Sim.run(timed=True)` or `debug=True` steps the same kernels
-from Python one process at a time, for per-process timings and daily invariants. Both run
-the same code, so they give identical results (tests/test_engine.py checks it).
+fast path; it calls them through their machine code's addresses, `kernel_addresses`);
+`Sim.run(timed=True)` or `debug=True` steps the same kernels from Python one process at a
+time, for per-process timings and daily invariants. Both run the same code, so they give
+identical results (tests/test_engine.py checks it).
 
 `run(scenario, seed)` is a pure function: the same scenario and seed give the same Results.
 """
@@ -18,11 +19,13 @@ import os
 import time
 from collections import namedtuple
 from collections.abc import Callable
+from functools import cache
 
 import numba
 import numpy as np
-from numba.core import types
+from numba.core import cgutils, types
 from numba.experimental import structref
+from numba.extending import intrinsic
 
 from . import processes as pr
 from .compiled import optimised_at
@@ -86,24 +89,58 @@ def _state_ref(people, world, today, rec, keys, arrivals, relocation, attempts, 
                     learning, exits)
 
 
+@intrinsic
+def _call(typingctx, address, s, day, result):
+    """The kernel at `address` called on (s, day) with numba's own calling convention (its
+    errors propagate as a direct call's would); `result` is a value of the kernel's return
+    type (True or None). Through an address, the day loop compiles without linking the
+    kernels' code into its own and optimising and emitting it all again."""
+    restype = types.unliteral(result)
+
+    def codegen(context, builder, sig, args):
+        fnty = context.call_conv.get_function_type(restype, (s, day))
+        fn = builder.inttoptr(args[0], fnty.as_pointer())
+        status, value = context.call_conv.call_function(builder, fn, restype, (s, day),
+                                                        args[1:3])
+        with cgutils.if_unlikely(builder, status.is_error):
+            context.call_conv.return_status_propagate(builder, status)
+        return value
+
+    return restype(address, s, day, result), codegen
+
+
+def day_kernels() -> list:
+    """The kernels `run_days` calls, in the plan's order: the processes', then the day's end;
+    the first (arrivals) returns whether the people's columns had room."""
+    return [p.kernel for p in default_plan() if p.kernel] + [end_day]
+
+
+@cache
+def kernel_addresses(state_type: StateType) -> np.ndarray:
+    """The machine code's addresses of `day_kernels()` for this State's type, compiled or
+    loaded from the cache; valid while this process's dispatchers hold their code."""
+    sig = (state_type, types.int64)
+    addresses = []
+    for i, kernel in enumerate(day_kernels()):
+        kernel.compile(sig)
+        res = kernel.overloads[sig]
+        expected = types.boolean if i == 0 else types.none
+        if res.signature.return_type != expected:  # what run_days's calls assume
+            raise TypeError(f"{kernel.__name__} returns {res.signature.return_type}")
+        addresses.append(res.library.get_pointer_to_function(res.fndesc.mangled_name))
+    return np.array(addresses, dtype=np.int64)
+
+
 @numba.njit(cache=True, nogil=True)
-def run_days(s: StateRef, first: int, stop: int) -> int:
-    """Days first..stop-1 in the plan's order (default_plan); returns the day it stopped
-    before, which is earlier than `stop` only when the people's columns need more room."""
+def run_days(s: StateRef, kernels: np.ndarray, first: int, stop: int) -> int:
+    """Days first..stop-1 in the plan's order, `kernels` being `kernel_addresses(...)`;
+    returns the day it stopped before, which is earlier than `stop` only when the people's
+    columns need more room."""
     for day in range(first, stop):
-        if not pr.arrivals.step(s, day):
+        if not _call(kernels[0], s, day, True):
             return day
-        pr.relocation.step(s, day)
-        pr.attempts.step(s, day)
-        pr.resolution.step(s, day)
-        pr.drivers.step(s, day)
-        pr.enforcement.step(s, day)
-        pr.returns.step(s, day)
-        pr.camps.step(s, day)
-        pr.legal_route.step(s, day)
-        pr.market.step(s, day)
-        pr.learning.step(s, day)
-        end_day(s, day)  # and the exits
+        for k in range(1, kernels.shape[0]):
+            _call(kernels[k], s, day, None)
     return stop
 
 
@@ -193,6 +230,8 @@ class Sim:
         """All days; compiled in chunks, or process by process when timed or debugging."""
         n_days, started = self.world.n_days, time.perf_counter()
         self.timed = timed or self.debug
+        if not self.timed:
+            addresses = kernel_addresses(numba.typeof(self.st))
         while self.day < n_days:
             if timed or self.debug:
                 if not self._step_day():
@@ -202,7 +241,8 @@ class Sim:
                     check_invariants(self)
                 self.day += 1
             else:
-                reached = run_days(self.st, self.day, min(self.day + CHUNK_DAYS, n_days))
+                stop = min(self.day + CHUNK_DAYS, n_days)
+                reached = run_days(self.st, addresses, self.day, stop)
                 if reached == self.day:
                     self._grow()
                 self.day = reached

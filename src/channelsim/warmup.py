@@ -4,10 +4,10 @@ progress and an estimate of the time left.
 numba compiles a kernel the first time it is called and keeps it in the cache (compiled.py).
 Here each worker compiles its share of the parts against the State's type, which it reads off
 a one-week run of a bundled scenario built without its compiled State (`Sim(start=False)`),
-so the State's constructor is compiled once, as a part of its own, not by every worker; then
-this process compiles the day loop (`engine.run_days`), which finds the processes' kernels in
-the cache and only links them. `channelsim compile` does this ahead of time (`make` runs it at
-install); a first `run` does it when it finds the cache empty.
+so the State's constructor is compiled once, as a part of its own, not by every worker. This
+process meanwhile compiles the day loop (`engine.run_days`), which calls the kernels through
+their addresses and so needs neither them nor their code. `channelsim compile` does this ahead
+of time (`make` runs it at install); a first `run` does it when it finds the cache empty.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from concurrent import futures
 from functools import cache
 
 # each part's compile, CPU seconds measured in this module's pool of 2 workers on this project's
-# 2-core machine (the first part each worker is given includes the worker's start, about 2 s;
-# the day loop is compiled last, in this process); the estimate of the time left is scaled by
-# how fast the finished parts went
-COSTS = {"state": 10, "arrivals": 2, "relocation": 4, "attempts": 11, "resolution": 13,
-         "drivers": 1, "enforcement": 1, "returns": 0.5, "camps": 10, "legal_route": 1,
-         "market": 1, "learning": 2, "day_end": 5, "run_days": 7}
+# 2-core machine (benchmarks/STARTUP.md; the first part each worker is given includes the
+# worker's imports, about 1 s); the estimate of the time left is scaled by how fast the
+# finished parts went
+COSTS = {"state": 6.5, "arrivals": 2.3, "relocation": 3.8, "attempts": 10, "resolution": 12,
+         "drivers": 0.8, "enforcement": 1.2, "returns": 0.5, "camps": 9.8, "legal_route": 0.9,
+         "market": 0.9, "learning": 2.2, "day_end": 4.5}
 SCENARIO, OVERRIDES = "channel-history", ["end=2014-01-07"]
 MAX_WORKERS = 4
 
@@ -36,12 +36,11 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
     `report` gets a line as each part is done ("compiling kernels 3/14, about 40 s left")."""
     workers = max(1, min(workers or os.cpu_count() or 1, MAX_WORKERS))
     t0 = time.perf_counter()
-    parallel = sorted((p for p in COSTS if p != "run_days"), key=COSTS.get,
-                      reverse=True)  # longest first: the workers finish close together
-    total, done = len(COSTS), 0
+    parallel = sorted(COSTS, key=COSTS.get, reverse=True)  # longest first: they finish close
+    total = len(COSTS) + 1  # and run_days
     unit = _Estimate(workers)
     report(f"compiling kernels 0/{total} in {workers} processes, about "
-           f"{unit.left(list(COSTS)):.0f} s left")
+           f"{unit.left(parallel):.0f} s left")
     context = multiprocessing.get_context("spawn")
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is this process's
     try:
@@ -49,8 +48,11 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
         pending = {pool.submit(_compile, part): part for part in parallel}
     finally:
         signal.signal(signal.SIGINT, previous)
-    left = [*parallel, "run_days"]
+    left = list(parallel)
     try:
+        _compile_run_days()  # here while the workers start: it needs the State's type only
+        done = 1
+        report(f"compiling kernels 1/{total} (run_days), about {unit.left(left):.0f} s left")
         for fut in futures.as_completed(pending):
             worker = fut.result()
             part = pending[fut]
@@ -65,31 +67,31 @@ def compile_kernels(report: Callable[[str], None], workers: int | None = None) -
             proc.terminate()
         raise
     pool.shutdown()
+    return time.perf_counter() - t0
+
+
+def _compile_run_days() -> None:
+    """The day loop, which calls the kernels through their addresses: it compiles in a
+    fraction of a second and does not need them compiled."""
     from numba.core import types
 
     from .engine import run_days
 
-    # the day loop, which links the processes' kernels from the cache
-    run_days.compile((_state_type(), types.int64, types.int64))
-    report(f"compiling kernels {total}/{total} (run_days): done in "
-           f"{time.perf_counter() - t0:.0f} s")
-    return time.perf_counter() - t0
+    run_days.compile((_state_type(), types.int64[::1], types.int64, types.int64))
 
 
 class _Estimate:
-    """Seconds left: the parts' measured costs at the pace the finished ones went. The day
-    loop comes last, on one process; the others share the workers. The pace is the time
-    gone over the busiest worker's finished parts: while its first part runs, the other
-    workers' are running too, so the finished parts' costs shared among all the workers
-    would say the compile goes up to `workers` times slower than it does."""
-
-    SERIAL = ("run_days",)
+    """Seconds left: the parts' measured costs, shared among the workers, at the pace the
+    finished ones went. The pace is the time gone over the busiest worker's finished parts:
+    while its first part runs, the other workers' are running too, so the finished parts'
+    costs shared among all the workers would say the compile goes up to `workers` times
+    slower than it does."""
 
     def __init__(self, workers: int):
         self.workers, self.pace, self.busy = workers, 1.0, {}
 
     def _cost(self, parts: list[str]) -> float:
-        return sum(COSTS[p] if p in self.SERIAL else COSTS[p] / self.workers for p in parts)
+        return sum(COSTS[p] for p in parts) / self.workers
 
     def update(self, elapsed: float, worker: int, part: str) -> None:
         """`part` is done, by `worker` (any id), `elapsed` seconds since the start."""

@@ -1,7 +1,9 @@
 """The daily loop: the plan's order, per-process timings, the invariants on a whole run, and
 the compiled loop giving exactly what the process-by-process loop gives."""
 
+import numba
 import numpy as np
+import pytest
 
 import channelsim
 from channelsim import engine
@@ -67,3 +69,24 @@ def test_growing_the_columns_mid_run_changes_nothing(tiny_scenario):
     cramped = sim.run()
     assert sim.people.capacity > 400
     same_results(roomy, cramped)
+
+
+@numba.njit
+def _fails_on_day_3(s, day):
+    if day == 3:
+        raise ValueError("day 3")
+
+
+@numba.njit
+def _loop_through(address, s):
+    for day in range(5):
+        engine._call(address, s, day, None)
+
+
+def test_a_kernel_called_through_its_address_raises_as_a_direct_call_would():
+    sig = (numba.types.int64, numba.types.int64)
+    _fails_on_day_3.compile(sig)
+    res = _fails_on_day_3.overloads[sig]
+    address = res.library.get_pointer_to_function(res.fndesc.mangled_name)
+    with pytest.raises(ValueError, match="day 3"):
+        _loop_through(address, 0)

@@ -1,10 +1,13 @@
 """Named random streams and common random numbers: paired runs stay paired."""
 
+import numba
 import numpy as np
+from scipy.special import ndtri
 
 import channelsim
 from channelsim import engine, scenario
-from channelsim.random import Stream, drawn_below
+from channelsim.random import Stream, drawn_below, persistent_unit
+from channelsim.world import World
 
 from .conftest import tiny
 
@@ -73,3 +76,32 @@ def test_poisson_counts_have_the_right_mean_and_variance():
         assert abs(k.mean() - lam) < 4 * np.sqrt(lam / n)
         # Var of a sample variance for Poisson: (mu4 - sigma^4) / n = (lam + 2 lam^2) / n
         assert abs(k.var() - lam) < 4 * np.sqrt((lam + 2 * lam**2) / n)
+
+
+@numba.njit
+def _days_of_weather(key, n_days, weights):
+    return np.array([persistent_unit(key, d, weights) for d in range(n_days)])
+
+
+def test_persistent_weather_is_uniform_each_day_with_the_lag_one_correlation_asked():
+    """20,000 days at persistence 0.8: the draws' normal scores have mean 0 and variance 1,
+    and neighbours the correlation sum_k w_k w_(k+1) of the weights (0.8 up to truncation),
+    each within 4 standard errors of an AR(1)'s (Bartlett: Var r1 = (1 - rho^2) / n)."""
+    n, rho = 20_000, 0.8
+    weights = World.build(scenario.from_dict(tiny(**{"weather.persistence": rho}))).weather_weights
+    z = ndtri(_days_of_weather(np.uint64(Stream(3, "weather").key), n, weights))
+    inflation = (1 + rho) / (1 - rho)  # the variance of a mean of correlated draws
+    assert abs(z.mean()) < 4 * np.sqrt(inflation / n)
+    assert abs(z.var() - 1) < 4 * np.sqrt(2 * (1 + rho**2) / (1 - rho**2) / n)
+    r1 = np.corrcoef(z[:-1], z[1:])[0, 1]
+    expected = float(weights[:-1] @ weights[1:])
+    assert abs(expected - rho) < 0.001
+    assert abs(r1 - expected) < 4 * np.sqrt((1 - rho**2) / n)
+
+
+def test_weather_without_persistence_is_the_independent_daily_draw():
+    stream = Stream(3, "weather")
+    weights = World.build(scenario.from_dict(tiny())).weather_weights
+    assert weights.tolist() == [1.0]
+    expected = [stream.uniform(d, np.array([0]))[0] for d in range(50)]
+    assert _days_of_weather(np.uint64(stream.key), 50, weights).tolist() == expected

@@ -13,6 +13,7 @@ Kernels draw with `unit(uid, day_base(key, day))`; `Stream` draws the same numbe
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numba
 import numpy as np
@@ -119,6 +120,25 @@ def poisson_on(key: np.uint64, day, lam: float, slot=0) -> int:
 @numba.njit(cache=True, nogil=True)
 def _poisson_at(key: np.uint64, day: int, lam: float, slot: int) -> int:
     return poisson_on(key, day, lam, slot)
+
+
+_LAG_OFFSET = 1 << 20  # innovations of days before the start keep nonnegative indices
+
+
+@numba.njit(inline="always")
+def persistent_unit(key: np.uint64, day, weights: np.ndarray) -> float:
+    """A uniform draw for the day that remembers earlier days': the normal quantile of
+    sum_k weights[k] * e(day - k), where e are independent standard normals of the stream
+    (slot 1) and the weights have unit norm, so every day's draw is uniform but neighbours
+    are correlated. One weight gives the independent draw unit(0, day_base(key, day))."""
+    if weights.shape[0] == 1:
+        return unit(0, day_base(key, day))
+    z = 0.0
+    for k in range(weights.shape[0]):
+        base = day_base(key, np.uint64(day - k + _LAG_OFFSET), 1)
+        u1, u2 = unit(0, base), unit(1, base)
+        z += weights[k] * np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+    return 0.5 * math.erfc(-z / np.sqrt(2.0))
 
 
 def stream_key(seed: int, name: str) -> int:

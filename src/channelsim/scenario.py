@@ -333,6 +333,13 @@ class Hauliers(Model):
     response_per_1000: NonNeg = 0.0
 
 
+class Weather(Model):
+    """The one sea's weather from day to day: `persistence` is the correlation of one day's
+    sea state with the next (0: each day drawn afresh; calm and storms come in spells)."""
+
+    persistence: Annotated[float, Field(strict=True, ge=0.0, le=0.95)] = 0.0
+
+
 class Scenario(Model):
     # also the default results folder: no path separators, not hidden
     name: Annotated[str, Field(pattern=r"^[^/\\.][^/\\]*$", max_length=80),
@@ -341,6 +348,7 @@ class Scenario(Model):
     start: date
     end: date
     arrivals: Arrivals
+    weather: Weather = Weather()
     behaviour: Behaviour = Behaviour()
     exits: Exits = Exits()
     learning: Learning | None = None

@@ -66,6 +66,7 @@ class World:
     infrastructure: np.ndarray  # (days, routes): scheduled plus funded at the route's site
     supply_factor: np.ndarray  # (days, routes): boat supply (1 = as scheduled)
     sea_viable: np.ndarray  # (routes, 12)
+    weather_weights: np.ndarray  # past days' weights in today's sea state (random.py)
     icpt_base: np.ndarray
     icpt_officers: np.ndarray
     icpt_congestion: np.ndarray
@@ -196,6 +197,7 @@ class World:
             infrastructure=daily(routes, "infrastructure") + funded_infra[:, route_site],
             supply_factor=np.stack(supply, axis=1) if supply else np.zeros((len(dates), 0)),
             sea_viable=np.array([r.sea_viable for r in routes]).reshape(len(routes), 12),
+            weather_weights=_persistence_weights(sc.weather.persistence),
             icpt_base=per_route_icpt("base"),
             icpt_officers=per_route_icpt("officers"),
             icpt_congestion=per_route_icpt("congestion"),
@@ -314,3 +316,11 @@ def _daily_inflow(sc: Scenario, dates, years, months) -> np.ndarray:
         days = np.arange(np.datetime64(f"{y}-01-01"), np.datetime64(f"{y + 1}-01-01"))
         norm[y] = season[days.astype("datetime64[M]").astype(int) % 12].sum()
     return per_year * season[months] / np.array([norm[y] for y in years])
+
+
+def _persistence_weights(rho: float, tail: float = 0.01) -> np.ndarray:
+    """Weights rho^k of the last days' innovations, up to where rho^k falls below `tail`,
+    scaled to unit norm: an AR(1) of lag-one correlation rho, truncated (rho = 0: one)."""
+    n = 1 if rho <= 0.0 else int(np.ceil(np.log(tail) / np.log(rho)))
+    w = rho ** np.arange(max(n, 1), dtype=float)
+    return w / np.sqrt(np.sum(w * w))

@@ -24,7 +24,7 @@ import numba
 import numpy as np
 
 from ..population import N_ACTIVE, Status
-from ..random import day_base, unit, units_of
+from ..random import day_base, persistent_unit, unit, units_of
 from ..sampling import kept_or_zero, lowest_k_cut, stochastic_round
 from .base import BOARDED, SWEPT, TRIES, Process
 
@@ -170,7 +170,7 @@ def scheduled_units(s, day) -> np.ndarray:
     pays); lorries are fewer where drivers refuse to stop at lights and where hauliers' checks
     close them."""
     w, rough = s.world, s.today.rough_sea
-    weather = unit(0, day_base(s.keys.weather, day))
+    weather = persistent_unit(s.keys.weather, day, w.weather_weights)
     sea = w.sea_viable[:, w.month[day]]
     n = sea.shape[0]
     places = np.empty(n)

@@ -9,6 +9,7 @@ the same command run again resumes where it stopped.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -46,7 +47,15 @@ class Interrupted(Exception):
     """Ctrl-C during an experiment; the message says what was kept."""
 
 
+# Collect the youngest objects after this many more allocations than frees (Python: 700).
+# A command builds hundreds of thousands of lasting objects (numba's types and registries,
+# the scenario's models), so at 700 the collector ran about 300 times in the history run and
+# walked the older ones 29 times, 0.12-0.14 s of CPU, for about 4,000 objects freed.
+YOUNG_COLLECTION = 100_000
+
+
 def main(argv: list[str] | None = None) -> int:
+    gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
     args = _parser().parse_args(argv)
     err = Console(stderr=True)
     try:
@@ -649,6 +658,9 @@ def entry() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+    # everything left is freed with the process: spare the interpreter's last collections
+    # over numba's objects (about 0.2 s of CPU at exit)
+    gc.freeze()
     sys.exit(code)
 
 

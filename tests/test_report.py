@@ -156,6 +156,36 @@ def test_observed_series_overlaid_where_they_exist():
                             pd.Timestamp("2016-12-31")) is None
 
 
+def test_a_figure_on_one_date_is_a_dot_with_whiskers_over_half_a_year_either_side():
+    import matplotlib
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from channelsim.report import html, png
+    from channelsim.report.figures import Band, Chart
+    from channelsim.report.observed import Observed
+
+    day = pd.Timestamp("2023-01-01")
+    mean = Band("forecast", [day], np.array([460.0]), lo90=np.array([200.0]),
+                hi90=np.array([670.0]))
+    chart = Chart("one year", "boats", [mean], [Observed("observed", [day], [602.0], ["x"])])
+    assert chart.x_range() == (day - pd.Timedelta(days=200), day + pd.Timedelta(days=200))
+    (dot,) = html._band_traces(go, mean, "#1f77b4")
+    assert dot.mode == "markers"
+    assert list(dot.error_y.array) == [210.0] and list(dot.error_y.arrayminus) == [260.0]
+    assert html._chart(chart).layout.xaxis.range[0] == pd.Timestamp("2022-06-15")
+    two = Chart("two years", "boats", [Band("m", [day, day + pd.Timedelta(days=365)],
+                                            np.array([1.0, 2.0]))])
+    assert two.x_range() is None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = png._chart(plt, chart)
+    lo, hi = fig.axes[0].get_xlim()
+    assert hi - lo == 400  # days, matplotlib's date unit
+    plt.close(fig)
+
+
 def test_bad_results_exit_2(tmp_path, capsys, experiments):
     assert cli.main(["report", str(tmp_path / "missing")]) == 2
     assert "no such experiment folder" in capsys.readouterr().err

@@ -47,6 +47,15 @@ class Chart:
     xlabel: str = ""
     note: str = ""
 
+    def x_range(self) -> tuple[Any, Any] | None:
+        """Half a year either side when every trace is on one date (a yearly figure), which
+        the plotting libraries would otherwise zoom to a millisecond."""
+        dates = {x for b in self.bands for x in b.x} | {x for o in self.observed for x in o.dates}
+        if len(dates) != 1 or not isinstance(next(iter(dates)), pd.Timestamp):
+            return None
+        (one,) = dates
+        return one - pd.Timedelta(days=200), one + pd.Timedelta(days=200)
+
 
 @dataclass
 class Forest:

@@ -63,8 +63,8 @@ def _series(name: str, part: pd.DataFrame, includes: str) -> Chart:
     years = sorted({d.year for d in _dates(part[part["heldout"].astype(bool)])})
     held = f"; held out: {', '.join(map(str, years))}" if years else ""
     return Chart(f"Fit: {name}", name, [band], [obs],
-                 note=f"line: mean of the runs; shaded: 50% and 90% of them; crosses: "
-                      f"observed{held}; {includes}")
+                 note=f"line: mean of the runs; shaded: 50% and 90% of them (one date: a dot "
+                      f"and its 90% whiskers); crosses: observed{held}; {includes}")
 
 
 def _heldout(s: dict, includes: str) -> Table:
@@ -90,4 +90,5 @@ def _forecast(name: str, part: pd.DataFrame, includes: str) -> Chart:
     naive = Band("naive: last year's value", x, part["naive"].to_numpy(float), dash=True)
     obs = Observed("observed", x, list(part["observed"]), ["held out"] * len(part))
     return Chart(f"Held-out forecast: {name}", name, [mean, naive], [obs],
-                 note=f"shaded: 90% of the runs; dashed: the naive forecast; {includes}")
+                 note=f"shaded (one date: whiskers): 90% of the runs; dashed (one date: a "
+                      f"diamond): the naive forecast; {includes}")

@@ -84,6 +84,14 @@ def _layout(title: str, **more):
 
 
 def _band_traces(go, b: Band, c: str) -> list:
+    if len(b.x) == 1:  # a band needs two points: one is a marker with its 90% whiskers
+        whiskers = None
+        if b.lo90 is not None and b.hi90 is not None:
+            whiskers = {"type": "data", "symmetric": False, "color": c,
+                        "array": b.hi90 - b.mid, "arrayminus": b.mid - b.lo90}
+        return [go.Scatter(x=b.x, y=b.mid, mode="markers", name=b.name, error_y=whiskers,
+                           marker={"color": c, "size": 9,
+                                   "symbol": "diamond-open" if b.dash else "circle"})]
     traces = []
     group = b.name
     for lo, hi, alpha in ((b.lo90, b.hi90, 0.12), (b.lo50, b.hi50, 0.25)):
@@ -102,8 +110,10 @@ def _band_traces(go, b: Band, c: str) -> list:
 def _chart(ch: Chart):
     import plotly.graph_objects as go
 
-    fig = go.Figure(layout=_layout(ch.title, yaxis={"title": ch.ylabel},
-                                   xaxis={"title": ch.xlabel}))
+    xaxis = {"title": ch.xlabel}
+    if span := ch.x_range():
+        xaxis["range"] = list(span)
+    fig = go.Figure(layout=_layout(ch.title, yaxis={"title": ch.ylabel}, xaxis=xaxis))
     names = list(dict.fromkeys(b.name.split(": ")[-1] for b in ch.bands))
     for b in ch.bands:
         for t in _band_traces(go, b, colour(names.index(b.name.split(": ")[-1]))):

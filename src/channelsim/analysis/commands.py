@@ -87,9 +87,11 @@ def print_calibration(summary: dict[str, Any], console: Console) -> None:
 
     last = summary["generations"][-1]
     eps = "none" if last["epsilon"] is None else f"{last['epsilon']:.4g}"
+    made = summary["made"]  # a resumed calibration's generations ran in earlier commands
     console.print(f"{summary['scenario']}: {len(summary['generations'])} generations, "
-                  f"tolerance {eps}, ESS {last['ess']:.0f}, {summary['simulations']} "
-                  f"simulations in {summary['made']['seconds']} s")
+                  f"tolerance {eps}, ESS {last['ess']:.0f}, {summary['simulations']:,} "
+                  f"simulations in {made['generation_seconds']:,.0f} s of generations "
+                  f"({made['seconds']:,.1f} s in this command)")
     table = Table("parameter")
     for column in ("posterior mean", "sd"):
         table.add_column(column, justify="right", no_wrap=True)

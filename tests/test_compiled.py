@@ -94,3 +94,18 @@ def test_a_copy_of_the_same_sources_elsewhere_reuses_the_cache(tmp_path):
     assert _call_kernel(first.parent, cache) == (0, 1)
     assert _call_kernel(second.parent, cache) == (1, 0)
     assert _call_kernel(edited.parent, cache) == (0, 1)  # another file's contents: compiled
+
+
+def test_an_array_put_where_it_does_not_fit_raises_numbas_plain_message():
+    """compiled.plain_shape_errors: the error numba's generic target gives, not the CPU
+    target's formatted shapes (whose formatter took seconds of every compile)."""
+    import numba
+    import numpy as np
+    import pytest
+
+    @numba.njit
+    def put(into, values):
+        into[:2] = values
+
+    with pytest.raises(ValueError, match="^cannot assign slice from input of different size$"):
+        put(np.zeros(3), np.ones(3))

@@ -13,21 +13,27 @@ from __future__ import annotations
 import argparse
 import statistics
 from concurrent.futures import ProcessPoolExecutor
-from importlib import resources
+from functools import cache
 
 import numpy as np
 
 from channelsim.analysis import posterior, scenario_fit
 
-NAME = "weather.persistence"
+SCENARIO, NAME = "channel-history", "weather.persistence"
+
+
+@cache
+def _problem_and_posterior():
+    """Read once a worker, not once a run."""
+    problem = scenario_fit.problem_for(SCENARIO)
+    post = posterior.load(posterior.bundled(SCENARIO))
+    assert tuple(post.names) == tuple(problem.names), "the posterior is of another problem"
+    return problem, post
 
 
 def _one(task: tuple[int, int, float]) -> float:
     particle, seed, value = task
-    problem = scenario_fit.problem_for("channel-history")
-    post = posterior.load(resources.files("channelsim") / "scenarios" /
-                          "channel-history.posterior.json")
-    assert tuple(post.names) == tuple(problem.names), "the posterior is of another problem"
+    problem, post = _problem_and_posterior()
     theta = post.draws[particle].copy()
     theta[list(post.names).index(NAME)] = value
     return problem.model(theta, np.random.default_rng(seed))

@@ -99,11 +99,11 @@ def measure(reps: int, compile_reps: int, with_compile: bool) -> list[dict]:
         rows.append({"what": "channelsim run channel-history --json (warm)", "key": "history",
                      "seconds": seconds})
         if with_compile:
-            runs = [timed([*COMMAND, *HISTORY, "--out", str(work / f"c{i}")],
-                          env | {"NUMBA_CACHE_DIR": str(work / f"empty-cache-{i}")}, work)
-                    for i in range(compile_reps)]  # each into its own empty cache
-            seconds = statistics.median(s for s, _ in runs)
-            assert all(COMPILING in e for _, e in runs), "a first run did not say it compiles"
+            seconds, errs = median_of(  # each into its own empty cache
+                compile_reps, lambda i: ["env", f"NUMBA_CACHE_DIR={work / f'empty-cache-{i}'}",
+                                         *COMMAND, *HISTORY, "--out", str(work / f"c{i}")],
+                env, work)
+            assert all(COMPILING in e for e in errs), "a first run did not say it compiles"
             rows.append({"what": f"first run, empty NUMBA_CACHE_DIR ({compile_reps} run(s))",
                          "key": "compile", "seconds": seconds})
         clone = fresh_clone(work)

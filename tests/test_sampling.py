@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from channelsim.sampling import lowest_k_cut, pick, select, stochastic_round
+from channelsim.sampling import lowest_k_cut, pick, select, stable_order, stochastic_round
 
 
 def test_lowest_k_cut_keeps_the_lowest_priorities_in_each_group():
@@ -34,6 +34,16 @@ def test_select_finds_the_kth_smallest_with_ties_and_in_any_order():
         for values in (rng.random(n), rng.integers(0, 4, n).astype(float), ordered, ordered[::-1]):
             for k in {0, n // 3, n - 1}:
                 assert select(values.copy(), k) == np.sort(values)[k]
+
+
+def test_stable_order_is_numpys_stable_argsort():
+    """Ties keep their order (the kernels rely on it for queues drawn by group), at every
+    length a merge's runs can leave, for the floats and integers the kernels sort."""
+    rng = np.random.default_rng(2)
+    for n in (0, 1, 2, 3, 5, 8, 9, 100, 1023):
+        for keys in (rng.random(n), rng.integers(0, 4, n).astype(float), rng.integers(0, 7, n),
+                     np.arange(n)[::-1].copy()):
+            assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
 
 
 def test_categorical_and_rounding_are_unbiased():

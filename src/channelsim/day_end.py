@@ -65,12 +65,16 @@ def end_day(s, day) -> None:
             tries += stays & (u_try[j] < chance)
     p.counts[N_ACTIVE] = kept
     t.counts[TRIES], t.counts[SWEPT] = tries, kept
-    table = tables.sum(axis=0)
+    # (summed by addition: numba's sum(axis=...) took 3.5 s of the compile, its axis check's
+    # message most of it)
+    table = tables[0] + tables[1] + tables[2] + tables[3]
     rec.waiting[day] = table[:, Status.WAITING]
     rec.detained[day] = table[:, Status.DETAINED]
     rec.dispersed[day] = table[:, Status.DISPERSED]
     rec.travelling[day] = table[:, Status.TRAVELLING]
-    ended = table.sum(axis=0)
+    ended = np.zeros(N_STATUS, dtype=np.int64)
+    for j in range(n_sites):
+        ended += table[j]
     if day > 0:
         ended[Status.CROSSED:] += rec.status[day - 1, Status.CROSSED:]
     rec.status[day] = ended

@@ -47,6 +47,30 @@ def kept_or_zero(keep: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True, nogil=True)
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable"): the indices that put keys in ascending order, ties in
+    their order. A bottom-up merge sort: numba's own sorts took 1.8-3 s each to compile, in
+    every kernel that used one, for queues of a few thousand."""
+    n = keys.shape[0]
+    order, spare = np.arange(n), np.empty(n, dtype=np.int64)
+    width = 1
+    while width < n:  # merge neighbouring sorted runs of `width` into runs of twice that
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            i, j = lo, mid
+            for k in range(lo, hi):
+                if j >= hi or (i < mid and keys[order[i]] <= keys[order[j]]):
+                    spare[k] = order[i]
+                    i += 1
+                else:
+                    spare[k] = order[j]
+                    j += 1
+        order, spare = spare, order
+        width *= 2
+    return order
+
+
+@numba.njit(cache=True, nogil=True)
 def select(x: np.ndarray, k: int) -> float:
     """The k-th smallest of x (from 0), reordering x in place: Hoare's selection, as in
     Wirth's Algorithms + Data Structures (np.partition copies first and took five times as

@@ -19,7 +19,7 @@ import numpy as np
 from ..policies.interception import transfer
 from ..population import N_ACTIVE, ExitReason, Status
 from ..random import day_base, unit
-from ..sampling import pick
+from ..sampling import pick, stable_order
 from .base import Process
 from .relocation import best_other_site, open_values, send
 
@@ -93,11 +93,13 @@ def clear(s, day, i) -> None:
     queue = np.empty(n_adults)
     for q in range(n_adults):
         queue[q] = unit(adults[q], b_queue)
-    order = np.argsort(queue, kind="mergesort")
+    order = stable_order(queue)
     n_bused = min(cfg.seats[i], n_adults)
     transfer(s, day, adults[order[:n_bused]], np.full(n_bused, cfg.return_probability[i]),
              np.full(n_bused, cfg.return_delay[i]))
-    others = np.delete(np.arange(cfg.last.shape[0]), j)
+    others = np.empty(cfg.last.shape[0] - 1, dtype=np.int64)  # the other sites
+    for o in range(others.shape[0]):
+        others[o] = o + (o >= j)
     weights = w.arrival_share[day, others]
     if weights.sum() <= 0:
         weights = np.ones(others.shape[0])

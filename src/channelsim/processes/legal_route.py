@@ -16,6 +16,7 @@ import numpy as np
 
 from ..population import N_ACTIVE, ExitReason, Status
 from ..random import day_base, unit
+from ..sampling import stable_order
 from ..world import resolve
 from .base import Process
 
@@ -37,7 +38,7 @@ def step(s, day) -> None:
                 and unit(uid, b_eligible) < cfg.eligible_share):
             waiting[n], queue[n] = uid, unit(uid, b_queue)
             n += 1
-    order = np.argsort(queue[:n], kind="mergesort")
+    order = stable_order(queue[:n])
     for q in order[: min(quota, n)]:
         uid = waiting[q]
         p.status[uid] = Status.LEFT

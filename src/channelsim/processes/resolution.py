@@ -25,7 +25,7 @@ import numpy as np
 
 from ..population import Status
 from ..random import day_base, unit
-from ..sampling import kept_or_zero
+from ..sampling import kept_or_zero, stable_order
 from .attempts import pays
 from .base import BOARDED, INTERCEPTED, Process
 
@@ -54,7 +54,7 @@ def together(s, day, n) -> np.ndarray:
     key = np.empty(n, dtype=np.int64)
     for i in range(n):
         key[i] = np.int64(p.group[t.uid[i]]) * n_routes + t.route[i]
-    order = np.argsort(key)
+    order = stable_order(key)
     out = np.zeros(n, dtype=np.bool_)
     b_group = day_base(s.keys.group, day)
     i = 0

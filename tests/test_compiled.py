@@ -44,8 +44,9 @@ def test_numba_is_pointed_at_this_versions_folder_before_any_kernel(tmp_path):
 
 
 def test_import_channelsim_loads_neither_numba_nor_duckdb(tmp_path):
-    code = ("import sys, channelsim, channelsim.cli; "
-            "print(sorted({'numba', 'duckdb', 'pandas', 'distributed'} & set(sys.modules)))")
+    """Nor pydantic's scenario models and rich, which `--help` does without."""
+    code = ("import sys, channelsim, channelsim.cli; print(sorted({'numba', 'duckdb', 'pandas', "
+            "'distributed', 'pydantic', 'rich'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], env=_without_numba_cache_dir(tmp_path),
                          capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"

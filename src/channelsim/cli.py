@@ -12,32 +12,22 @@ import argparse
 import gc
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
-
-from . import __version__, jsontext, limits, scenario, scenario_new, scenario_text
-from .doubts import doubts
-from .errors import BackendError, StoreError
+from . import __version__, jsontext, limits
+from .errors import BackendError, ScenarioError, StoreError
 from .experiments import sweep as sweeps
-from .report_text import console, print_comparison, print_summary, print_sweep
 
-if TYPE_CHECKING:  # the engine, numba and DuckDB load only in the commands that run
+if TYPE_CHECKING:  # the engine, numba and DuckDB load only in the commands that run, and
+    # pydantic's scenario models and rich only in those that read a scenario or print
+    from rich.console import Console
+
     from .experiments import Dask, Processes, Serial
-    from .store import Key, Record, Store
+    from .scenario import Scenario
+    from .store import Key, Store
 
 DEFAULT_SCENARIO = "channel-history"
 BAD_INPUT, INTERRUPTED = 2, 130
@@ -57,10 +47,12 @@ YOUNG_COLLECTION = 100_000
 def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
     args = _parser().parse_args(argv)
+    from rich.console import Console
+
     err = Console(stderr=True)
     try:
         return args.handler(args, err)
-    except scenario.ScenarioError as exc:
+    except ScenarioError as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return BAD_INPUT
     except (StoreError, BackendError) as exc:
@@ -216,7 +208,7 @@ def _posterior_option(p: argparse.ArgumentParser) -> None:
                         "(default: the one a bundled scenario ships; 'none': chance only)")
 
 
-def _posterior(args: argparse.Namespace, name: str, scenarios: list[scenario.Scenario]) -> Any:
+def _posterior(args: argparse.Namespace, name: str, scenarios: list[Scenario]) -> Any:
     """The posterior to draw from, if any; the work is checked first, before a scenario is
     built for each replicate."""
     limits.check_work(scenarios, args.reps, args.yes)
@@ -260,7 +252,9 @@ def _address(text: str) -> str:
 
 
 def _cmd_run(args: argparse.Namespace, err: Console) -> int:
+    from . import scenario
     from .experiments import combine
+    from .report_text import print_summary
 
     sc = scenario.load(args.scenario, args.overrides)
     post, seeds = _posterior(args, args.scenario, [sc]), _seeds(args)
@@ -273,12 +267,14 @@ def _cmd_run(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
+    from . import scenario
     from .experiments import compare
+    from .report_text import print_comparison
 
     a = scenario.load(args.a, args.overrides)
     b = scenario.load(args.b, args.overrides + args.overrides_b)
     if (a.start, a.end) != (b.start, b.end) and not args.different_periods:
-        raise scenario.ScenarioError("compare", [("start, end", (
+        raise ScenarioError("compare", [("start, end", (
             f"{a.name} runs {a.start} to {a.end}, {b.name} {b.start} to {b.end}: their "
             "difference is not the effect of one change; give --different-periods to compare "
             "them anyway"))], "different periods")
@@ -298,7 +294,9 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
+    from . import scenario
     from .experiments import combine
+    from .report_text import print_sweep
 
     params = [sweeps.parse_param(text) for text in args.params]
     points = sweeps.design(params, args.design, args.points, seed=args.seed)
@@ -321,6 +319,7 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
 
 def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out: Path,
             show: Callable[[dict[str, Any], Console], None]) -> int:
+    from .report_text import console
     from .store import POSTERIOR_FILE, STORE_FILE
 
     if args.json:
@@ -341,7 +340,7 @@ def _seeds(args: argparse.Namespace) -> list[int]:
     return list(range(args.seed, args.seed + args.reps))
 
 
-def _out(args: argparse.Namespace, name: str, scenarios: list[scenario.Scenario],
+def _out(args: argparse.Namespace, name: str, scenarios: list[Scenario],
          variant: bool | None = None) -> Path:
     """The results folder: --out, or one under results/ for this variant and these seeds, so
     that a run with --set never replaces the bundled scenario's results, nor a run of seed 0
@@ -369,20 +368,22 @@ def _checked_out(out: Path) -> Path:
     if problem is None and len(os.fsencode(out.name)) > 255:
         problem = "has a name longer than 255 bytes"
     if problem:
-        raise scenario.ScenarioError("--out", [(repr(text)[:80], problem)],
-                                     "cannot hold the results")
+        raise ScenarioError("--out", [(repr(text)[:80], problem)],
+                            "cannot hold the results")
     return out
 
 
 @contextmanager
-def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario.Scenario],
+def _experiment(args: argparse.Namespace, err: Console, scenarios: list[Scenario],
                 out: Path, label: str, paired: list[int] | None = None
                 ) -> Iterator[tuple[Store, list[Key]]]:
     """Run every (scenario, seed) not yet in out's store, or with `paired` seeds scenario k
     with seed k only (posterior draws); then hand over the store and keys."""
+    from .doubts import doubts
     from .engine import compiled
     from .experiments import execute, plan
     from .experiments.backends import ctrl_c_deferred
+    from .progress import RunsProgress
     from .store import STORE_FILE, Store
     from .warmup import compile_kernels
 
@@ -391,14 +392,14 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
         for line in doubts(sc):
             err.print(f"warning: {sc.name}: {line}", highlight=False, markup=False)
     if out.exists() and not out.is_dir():
-        raise scenario.ScenarioError("--out", [(str(out), "exists and is not a folder")],
-                                     "cannot hold the results")
+        raise ScenarioError("--out", [(str(out), "exists and is not a folder")],
+                            "cannot hold the results")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise scenario.ScenarioError("--out", [(str(out), f"cannot create the folder: "
-                                                          f"{exc.strerror}")],
-                                     "cannot hold the results") from None
+        raise ScenarioError("--out", [(str(out), f"cannot create the folder: "
+                                                 f"{exc.strerror}")],
+                            "cannot hold the results") from None
     store = out / STORE_FILE
     if store.is_symlink():
         raise StoreError(f"{store} is a symbolic link; a results store must be a file in the "
@@ -416,7 +417,7 @@ def _experiment(args: argparse.Namespace, err: Console, scenarios: list[scenario
             compile_kernels(lambda line: err.print(line, highlight=False))
         try:
             with ctrl_c_deferred(), \
-                    _Progress(err, label, len(keys), len(keys) - len(todo)) as progress, \
+                    RunsProgress(err, label, len(keys), len(keys) - len(todo)) as progress, \
                     _backend(args, len(todo)) as backend:
                 execute(st, todo, backend, debug=args.debug, on_done=progress.advance)
             yield st, keys
@@ -464,6 +465,7 @@ def _cmd_sensitivity(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_fit(args: argparse.Namespace, err: Console) -> int:
+    from . import scenario
     from .analysis import commands
 
     post = _posterior(args, args.scenario, [scenario.load(args.scenario, args.overrides)])
@@ -474,6 +476,7 @@ def _cmd_fit(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_forecast(args: argparse.Namespace, err: Console) -> int:
+    from . import scenario
     from .analysis import commands
 
     post = _posterior(args, args.scenario, [scenario.load(args.scenario, args.overrides)])
@@ -492,55 +495,19 @@ def _day(text: str) -> Any:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-class _Progress:
-    """Runs done, rate and time left: a bar on a terminal, otherwise a line per finished run,
-    so that the log of a batch job shows progress too."""
-
-    def __init__(self, err: Console, label: str, total: int, done: int):
-        self.err, self.label, self.total, self.done = err, label, total, done
-        self.first, self.t0 = done, time.perf_counter()
-        self.bar: Progress | None = None
-
-    def __enter__(self) -> _Progress:
-        if self.err.is_terminal and self.done < self.total:
-            self.bar = Progress(
-                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("runs"), _RateColumn(), TimeRemainingColumn(), console=self.err,
-                transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=self.total, completed=self.done)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def advance(self, record: Record) -> None:
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.done)
-            return
-        rate = (self.done - self.first) / (time.perf_counter() - self.t0)
-        print(f"{self.label}: {self.done}/{self.total} runs finished, {rate:.2g} runs/s, "
-              f"about {(self.total - self.done) / rate:.0f} s left", file=sys.stderr, flush=True)
-
-
-class _RateColumn(ProgressColumn):
-    def render(self, task: Any) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.2g} runs/s" if speed else "", style="progress.data.speed")
-
-
 # ------------------------------------------------------------------ other commands
 
 
 def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
+    from . import scenario
+    from .doubts import doubts
+
     sc = scenario.load(args.scenario, args.overrides)
     if sc.calibration is not None:
         from .analysis.targets import unsimulated
 
         if problems := unsimulated(sc.calibration):
-            raise scenario.ScenarioError(args.scenario, problems, "cannot be calibrated")
+            raise ScenarioError(args.scenario, problems, "cannot be calibrated")
     for line in doubts(sc):
         err.print(f"warning: {line}", highlight=False, markup=False)
     print(f"{args.scenario}: valid scenario '{sc.name}' ({sc.start} to {sc.end}, "
@@ -549,19 +516,22 @@ def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
 
 
 def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:
+    from . import scenario, scenario_new, scenario_text
+    from .report_text import console
+
     if args.action == "new":
         if not args.name:
-            raise scenario.ScenarioError("scenarios new", [("", "name the .toml file to write")],
-                                         "needs a file")
+            raise ScenarioError("scenarios new", [("", "name the .toml file to write")],
+                                "needs a file")
         scenario_new.write(Path(args.name), args.parent)
         err.print(f"wrote {args.name}, extending {args.parent}: uncomment and edit its levers",
                   highlight=False, markup=False)
         return 0
     if args.action == "show":
         if not args.name:
-            raise scenario.ScenarioError("scenarios show", [("", "name a scenario to show: "
-                                         f"one of {', '.join(scenario.bundled_names())}")],
-                                         "needs a name")
+            raise ScenarioError("scenarios show", [("", "name a scenario to show: "
+                                f"one of {', '.join(scenario.bundled_names())}")],
+                                "needs a name")
         scenario_text.show(args.name, args.compact, console(args.width))
         return 0
     for name in scenario.bundled_names():

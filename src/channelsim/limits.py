@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from .scenario import Scenario, ScenarioError
+from .errors import ScenarioError
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 MEMORY_LIMIT = 1 << 30  # bytes a run may take
 # columns grow by doubling (old and new held at once: three times the rows) and the run's

@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .errors import ScenarioError, clip
+
 Prob = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(strict=True, ge=0.0)]
 MAX_ID = 40  # site, route and origin ids are table keys and labels in every output
@@ -422,33 +424,6 @@ def _positive(schedule: float | dict) -> bool:
 # ---------------------------------------------------------------- loading and errors
 
 
-class ScenarioError(Exception):
-    """A scenario that cannot be used; `problems` are (key path, what is wrong) pairs."""
-
-    def __init__(self, source: str, problems: list[tuple[str, str]],
-                 headline: str = "not a valid scenario"):
-        self.source = source
-        self.problems = problems
-        self.headline = headline
-        super().__init__(self.render())
-
-    def render(self) -> str:
-        lines = [f"{_clip(self.source, MAX_LINE)}: {self.headline}"]
-        lines += [f"  {_clip(key, MAX_LINE) or '(top level)'}: {_clip(msg, MAX_LINE)}"
-                  for key, msg in self.problems[:12]]
-        if len(self.problems) > 12:
-            lines.append(f"  ... and {len(self.problems) - 12} more")
-        return "\n".join(_printable(line) for line in lines)
-
-
-MAX_LINE = 300  # a message fits on a screen even when a key or value in it is huge
-
-
-def _printable(text: str) -> str:
-    """Control characters from a file or an override escaped, never sent to the terminal."""
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
-
-
 def bundled_names() -> list[str]:
     folder = resources.files("channelsim") / "scenarios"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
@@ -506,15 +481,11 @@ def _blame_overrides(exc: ScenarioError, overrides: list[str] | tuple[str, ...]
         item = next((item for k, item in keys.items()
                      if key == k or key.startswith(k + ".")), None)
         blamed += item is not None
-        problems.append((f"{key} (--set {_clip(item)})" if item else key, msg))
+        problems.append((f"{key} (--set {clip(item)})" if item else key, msg))
     if not blamed:
         return exc
     source = "--set" if blamed == len(problems) else f"{exc.source} with --set"
     return ScenarioError(source, problems, exc.headline)
-
-
-def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[:width] + "..."
 
 
 def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -639,30 +610,30 @@ def apply_override(raw: dict[str, Any], item: str, source: str) -> None:
     key, sep, text = item.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise ScenarioError("--set", [(_clip(item), "not of the form dotted.key=value")])
+        raise ScenarioError("--set", [(clip(item), "not of the form dotted.key=value")])
     if len(item) > MAX_OVERRIDE:
-        raise ScenarioError("--set", [(_clip(key), f"an override is at most {MAX_OVERRIDE:,} "
+        raise ScenarioError("--set", [(clip(key), f"an override is at most {MAX_OVERRIDE:,} "
                                                    "characters")])
     try:
         value = tomllib.loads(f"v = {text.strip()}")["v"]
     except tomllib.TOMLDecodeError:
         value = text.strip()  # a bare word is taken as a string
     except RecursionError:
-        raise ScenarioError("--set", [(_clip(key), f"nested deeper than {MAX_DEPTH} levels")]
+        raise ScenarioError("--set", [(clip(key), f"nested deeper than {MAX_DEPTH} levels")]
                             ) from None
     check_depth(value, "--set", key)
     node = raw
     parts = key.split(".")
     if len(parts) > MAX_DEPTH:
-        raise ScenarioError("--set", [(_clip(key), f"nested deeper than {MAX_DEPTH} levels")])
+        raise ScenarioError("--set", [(clip(key), f"nested deeper than {MAX_DEPTH} levels")])
     if len(parts) > 2 and parts[0] in ("sites", "routes") and isinstance(raw.get(parts[0]), dict) \
             and parts[1] not in raw[parts[0]]:
         kind = parts[0][:-1]
-        raise ScenarioError("--set", [(_clip(key), unknown(kind, parts[1], raw[parts[0]]))])
+        raise ScenarioError("--set", [(clip(key), unknown(kind, parts[1], raw[parts[0]]))])
     for part in parts[:-1]:
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            raise ScenarioError("--set", [(_clip(key), f"'{part}' holds a value, not a table")])
+            raise ScenarioError("--set", [(clip(key), f"'{part}' holds a value, not a table")])
         node = child
     node[parts[-1]] = value
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..scenario import ScenarioError
+from ..errors import ScenarioError
 
 DESIGNS = ("grid", "lhs")
 MAX_POINTS = 10_000  # each point is a scenario loaded, planned and run

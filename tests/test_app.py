@@ -61,6 +61,7 @@ def test_comparison_equals_channelsim_compare_and_is_cached(client, folders, cap
     assert first.status_code == 200, first.text
     got = first.json()
     assert got["ran"] == 6 and got["series"]["b"]["month"] and got["map"]["coast"]
+    assert got["uncertainty"] == "chance only"  # no posterior beside pair.toml
     assert {s["name"] for s in got["map"]["sites"]} == {"Calais", "Dunkirk"}
     again = client.post("/api/compare", json=q).json()
     assert again["ran"] == 0 and again["comparison"] == got["comparison"]
@@ -278,3 +279,34 @@ def test_a_worker_that_dies_answers_503_and_the_workers_come_back(folders, tmp_p
         assert res.headers["Retry-After"] == "1"
         res = c.post("/api/compare", json={**q, "seed": 1})
         assert res.status_code == 200 and res.json()["ran"] == 2
+
+
+def test_a_scenario_with_a_posterior_is_answered_as_compare_answers_it(tmp_path, capsys):
+    """Replicate i takes posterior draw i with seed i in both arms, as `channelsim compare`
+    does with the same posterior, and the answer says its intervals include the parameters."""
+    from tests.test_posterior import DRAWS, NAMES, SHORT
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "q1.toml").write_text(SHORT)
+    post = folder / "q1.posterior.json"
+    post.write_text(json.dumps({"names": NAMES, "draws": DRAWS, "weights": [0.3, 0.3, 0.4],
+                                "settings": {"seed": 11}}))
+    q = {"scenario": "q1", "levers": {"sites.calais.officers": 600}, "reps": 3, "seed": 1}
+    with TestClient(create_app(tmp_path / "results", folder, workers=1, warm=False)) as c:
+        got = c.post("/api/compare", json=q).json()
+    assert got["uncertainty"] == f"chance and parameters (posterior {post}, 3 draws)"
+    assert got["ran"] == 6  # A and B of each replicate's draw
+    args = ["compare", str(folder / "q1.toml"), str(folder / "q1.toml"), "--reps", "3",
+            "--seed", "1", "--workers", "1", "--posterior", str(post), "--json",
+            "--out", str(tmp_path / "cli")]
+    for item in got["overrides"]:
+        args += ["--set-b", item]
+    assert cli.main(args) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert got["comparison"]["effects"] == expected["effects"]
+    # and not the answer of the scenario's own values
+    none = [*args[:-2], "--out", str(tmp_path / "none")]
+    none[none.index(str(post))] = "none"
+    assert cli.main(none) == 0
+    assert json.loads(capsys.readouterr().out)["effects"] != expected["effects"]

@@ -1,6 +1,11 @@
 """One question of the explorer: a scenario with levers against itself without, run paired
 on the same seeds through the results store, so a question asked before answers at once.
 
+A scenario that ships a posterior (a bundled one, or NAME.posterior.json beside NAME.toml in
+the explorer's folder) is run as `channelsim compare` runs it: replicate i takes posterior draw
+i with seed i in both arms, so the intervals carry the parameters' uncertainty as well as
+chance; an upload runs its own values, chance only. The answer says which.
+
 Runs go to worker processes started once with the server (each runs the first scenario once
 as it starts, so no question loads compiled code), one question at a time through a single
 runner thread, which alone touches the DuckDB store. A run keeps only the daily tables the
@@ -28,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 
 from .. import scenario
+from ..analysis import posterior
 from ..errors import BackendError
 from ..experiments import Processes, Serial, compare, plan, runs
 from ..experiments.backends import Task
@@ -113,6 +119,26 @@ class Explorer:
             path = name if self.scenarios is None else self.scenarios / f"{name}.toml"
         return scenario.load(path, list(overrides))
 
+    def posterior_of(self, name: str) -> posterior.Posterior | None:
+        """The posterior the scenario ships, if any (an upload ships none)."""
+        if name in uploads.names(self.uploads):
+            return None
+        if self.scenarios is None:
+            return posterior.choose(None, name)
+        path = self.scenarios / f"{name}.posterior.json"
+        return posterior.load(path) if path.is_file() else None
+
+    def arms(self, name: str, a: scenario.Scenario, b: scenario.Scenario, sets: list[str],
+             seeds: list[int]) -> dict[int, tuple[scenario.Scenario, scenario.Scenario]]:
+        """Per seed, the scenarios of A and B its replicate runs: posterior draw i in both
+        arms with seed i where the scenario ships a posterior, else A and B as they are."""
+        post = self.posterior_of(name)
+        if post is None:
+            return {s: (a, b) for s in seeds}
+        source: str | Path = name if self.scenarios is None else self.scenarios / f"{name}.toml"
+        return {s: (post.scenario(source, [], s), post.scenario(source, sets, s))
+                for s in seeds}
+
     def upload(self, name: str, text: str) -> scenario.Scenario:
         return uploads.save(self.uploads, name, text, taken=self.names())
 
@@ -181,7 +207,10 @@ class Explorer:
         (for the caller to store), and as each seed has both arms while runs still wait for a
         worker, the answer so far: the page draws it while the rest run."""
         t0 = time.perf_counter()
-        _, todo = plan(self.store, [a, b], seeds)
+        arms = self.arms(name, a, b, sets, seeds)
+        keys = {s: [(sc.digest(), s) for sc in arms[s]] for s in seeds}
+        _, todo = plan(self.store, [sc for s in seeds for sc in arms[s]],
+                       [s for s in seeds for _ in "ab"], paired=True)
         todo.sort(key=lambda pair: pair[1])
         job.total = len(todo)
         job.touch()
@@ -193,15 +222,15 @@ class Explorer:
                                             record.tables["daily_sites"]))
             job.done += 1
             missing.discard(record.key)
-            ready = [s for s in seeds if not {(a.digest(), s), (b.digest(), s)} & missing]
+            ready = [s for s in seeds if not set(keys[s]) & missing]
             shown = job.partial["reps"] if job.partial else 0
             # once no run waits for a worker the rest end together: a partial drawn then
             # would only hold up the page's drawing of the whole answer
             waiting = len(todo) - job.done > self.workers
             if waiting and shown < len(ready) < len(seeds):
-                job.partial = self._build(name, a, b, sets, ready, job.done, t0)
+                job.partial = self._build(name, a, b, sets, keys, ready, job.done, t0)
             job.touch()
-        return self._build(name, a, b, sets, seeds, len(todo), t0)
+        return self._build(name, a, b, sets, keys, seeds, len(todo), t0)
 
     def _keep(self, key: Key, piece: Piece) -> None:
         self.pieces[key] = piece
@@ -223,14 +252,18 @@ class Explorer:
         return self.pieces[key]
 
     def _build(self, name: str, a: scenario.Scenario, b: scenario.Scenario, sets: list[str],
-               seeds: list[int], ran: int, t0: float) -> dict[str, Any]:
-        arms = [[self._piece((sc.digest(), s)) for s in seeds] for sc in (a, b)]
+               keys: dict[int, list[Key]], seeds: list[int], ran: int, t0: float
+               ) -> dict[str, Any]:
+        """The answer on `seeds`, whose runs of A and B are keys[seed]."""
+        arms = [[self._piece(keys[s][arm]) for s in seeds] for arm in (0, 1)]
         result = compare([p.summary for p in arms[0]], [p.summary for p in arms[1]])
+        post = self.posterior_of(name)
         series = {label: Piece.bands(arm) for label, arm in zip("ab", arms, strict=True)}
         people, crossed = Piece.means(arms[1])
         return {
             "scenario": name, "overrides": sets, "reps": len(seeds), "seeds": seeds,
             "hash_a": a.digest(), "hash_b": b.digest(), "ran": ran,
+            "uncertainty": post.describe(len(seeds)) if post else posterior.CHANCE_ONLY,
             "seconds": round(time.perf_counter() - t0, 3),
             "effects": [{"figure": k, **e, "text": _text(k, e)} for k in HEADLINE
                         if (e := result["effects"]["scorecard"].get(k))],

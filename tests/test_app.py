@@ -295,8 +295,13 @@ def test_a_scenario_with_a_posterior_is_answered_as_compare_answers_it(tmp_path,
     q = {"scenario": "q1", "levers": {"sites.calais.officers": 600}, "reps": 3, "seed": 1}
     with TestClient(create_app(tmp_path / "results", folder, workers=1, warm=False)) as c:
         got = c.post("/api/compare", json=q).json()
-    assert got["uncertainty"] == f"chance and parameters (posterior {post}, 3 draws)"
+        # an upload of the same file is the same scenario, run chance only: not this answer
+        assert c.post("/api/upload", json={"name": "copy", "text": SHORT}).status_code == 200
+        copy = c.post("/api/compare", json=q | {"scenario": "copy"}).json()
+    assert got["uncertainty"] == "chance and parameters (posterior q1.posterior.json, 3 draws)"
     assert got["ran"] == 6  # A and B of each replicate's draw
+    assert copy["hash_a"] == got["hash_a"] and copy["uncertainty"] == "chance only"
+    assert copy["ran"] == 6 and copy["comparison"] != got["comparison"]
     args = ["compare", str(folder / "q1.toml"), str(folder / "q1.toml"), "--reps", "3",
             "--seed", "1", "--workers", "1", "--posterior", str(post), "--json",
             "--out", str(tmp_path / "cli")]
@@ -306,7 +311,9 @@ def test_a_scenario_with_a_posterior_is_answered_as_compare_answers_it(tmp_path,
     expected = json.loads(capsys.readouterr().out)
     assert got["comparison"]["effects"] == expected["effects"]
     # and not the answer of the scenario's own values
-    none = [*args[:-2], "--out", str(tmp_path / "none")]
-    none[none.index(str(post))] = "none"
+    none = [{str(post): "none", str(tmp_path / "cli"): str(tmp_path / "none")}.get(x, x)
+            for x in args]
     assert cli.main(none) == 0
-    assert json.loads(capsys.readouterr().out)["effects"] != expected["effects"]
+    chance_only = json.loads(capsys.readouterr().out)
+    assert chance_only["effects"] != expected["effects"]
+    assert chance_only["effects"] == copy["comparison"]["effects"]

@@ -9,7 +9,7 @@ from importlib import import_module
 __version__ = "0.2.0"
 
 _LAZY = {"Sim": "engine", "run": "engine", "Results": "results", "Scenario": "scenario",
-         "ScenarioError": "scenario", "load": "scenario"}
+         "ScenarioError": "errors", "load": "scenario"}
 
 __all__ = ["Results", "Scenario", "ScenarioError", "Sim", "__version__", "compare", "load", "run"]
 

@@ -218,7 +218,9 @@ def _posterior(args: argparse.Namespace, name: str, scenarios: list[Scenario]) -
 
 
 def _uncertainty(post: Any, reps: int) -> dict[str, str]:
-    return {"uncertainty": post.describe(reps) if post else "chance only"}
+    from .analysis.posterior import CHANCE_ONLY
+
+    return {"uncertainty": post.describe(reps) if post else CHANCE_ONLY}
 
 
 MAX_SEED, MAX_REPS = 2**62, 1_000_000  # seeds are stored as 64-bit integers

@@ -65,8 +65,8 @@ def end_day(s, day) -> None:
             tries += stays & (u_try[j] < chance)
     p.counts[N_ACTIVE] = kept
     t.counts[TRIES], t.counts[SWEPT] = tries, kept
-    # (summed by addition: numba's sum(axis=...) took 3.5 s of the compile, its axis check's
-    # message most of it)
+    # the four tables summed by addition (numba's sum(axis=...) took 3.5 s of the compile,
+    # its axis check's message most of it)
     table = tables[0] + tables[1] + tables[2] + tables[3]
     rec.waiting[day] = table[:, Status.WAITING]
     rec.detained[day] = table[:, Status.DETAINED]

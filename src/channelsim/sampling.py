@@ -48,9 +48,9 @@ def kept_or_zero(keep: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True, nogil=True)
 def stable_order(keys: np.ndarray) -> np.ndarray:
-    """np.argsort(keys, kind="stable"): the indices that put keys in ascending order, ties in
-    their order. A bottom-up merge sort: numba's own sorts took 1.8-3 s each to compile, in
-    every kernel that used one, for queues of a few thousand."""
+    """np.argsort(keys, kind="stable") for keys without NaN: the indices that put keys in
+    ascending order, ties in their order. A bottom-up merge sort: numba's own sorts took
+    1.8-3 s each to compile, in every kernel that used one, for queues of a few thousand."""
     n = keys.shape[0]
     order, spare = np.arange(n), np.empty(n, dtype=np.int64)
     width = 1

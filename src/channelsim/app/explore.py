@@ -2,9 +2,9 @@
 on the same seeds through the results store, so a question asked before answers at once.
 
 A scenario that ships a posterior (a bundled one, or NAME.posterior.json beside NAME.toml in
-the explorer's folder) is run as `channelsim compare` runs it: replicate i takes posterior draw
-i with seed i in both arms, so the intervals carry the parameters' uncertainty as well as
-chance; an upload runs its own values, chance only. The answer says which.
+the explorer's folder) is run as `channelsim compare --posterior` runs it: replicate i takes
+posterior draw i with seed i in both arms, so the intervals carry the parameters' uncertainty
+as well as chance; an upload runs its own values, chance only. The answer says which.
 
 Runs go to worker processes started once with the server (each runs the first scenario once
 as it starts, so no question loads compiled code), one question at a time through a single
@@ -24,7 +24,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -76,8 +76,8 @@ class Explorer:
         self.pool: Processes | Serial = Serial()
         self.runner = ThreadPoolExecutor(1, thread_name_prefix="explorer-runs")
         self.lock = threading.Lock()  # the answers and jobs below, not the store
-        # answers already given, by (A's hash, B's hash, seeds): the store has their runs, this
-        # spares the queries that read them back
+        # answers already given, by the posterior and the runs (`Question.key`): the store has
+        # the runs, this spares the queries that read them back
         self.answers: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.running: dict[tuple, Job] = {}
@@ -128,16 +128,22 @@ class Explorer:
         path = self.scenarios / f"{name}.posterior.json"
         return posterior.load(path) if path.is_file() else None
 
-    def arms(self, name: str, a: scenario.Scenario, b: scenario.Scenario, sets: list[str],
-             seeds: list[int]) -> dict[int, tuple[scenario.Scenario, scenario.Scenario]]:
-        """Per seed, the scenarios of A and B its replicate runs: posterior draw i in both
-        arms with seed i where the scenario ships a posterior, else A and B as they are."""
+    def question(self, name: str, chosen: dict[str, Any], reps: int, seed: int) -> Question:
+        """What the question runs; bad input (a lever, or a lever on a draw) raises here."""
+        a = self.load(name)
+        sets = levers.overrides(a, chosen)
+        b = self.load(name, sets)
+        seeds = list(range(seed, seed + reps))
         post = self.posterior_of(name)
         if post is None:
-            return {s: (a, b) for s in seeds}
-        source: str | Path = name if self.scenarios is None else self.scenarios / f"{name}.toml"
-        return {s: (post.scenario(source, [], s), post.scenario(source, sets, s))
-                for s in seeds}
+            arms = {s: (a, b) for s in seeds}
+        else:
+            source = name if self.scenarios is None else self.scenarios / f"{name}.toml"
+            arms = {s: (post.scenario(source, [], s), post.scenario(source, sets, s))
+                    for s in seeds}
+            post = replace(post, path=Path(post.path).name)  # the page names no server path
+        return Question(name, a, b, sets, seeds, post,
+                        {s: [(sc.digest(), s) for sc in arms[s]] for s in seeds}, arms)
 
     def upload(self, name: str, text: str) -> scenario.Scenario:
         return uploads.save(self.uploads, name, text, taken=self.names())
@@ -152,11 +158,8 @@ class Explorer:
         if not 1 <= reps <= MAX_REPS:
             raise levers.LeverError(f"reps: {reps} is out of range, 1 to {MAX_REPS} "
                                     "(use `channelsim compare` for more)")
-        a = self.load(name)
-        sets = levers.overrides(a, chosen)
-        b = self.load(name, sets)
-        seeds = list(range(seed, seed + reps))
-        key = (a.digest(), b.digest(), tuple(seeds))
+        q = self.question(name, chosen, reps, seed)
+        key = q.key()
         with self.lock:
             if key in self.answers:
                 self.answers.move_to_end(key)
@@ -166,17 +169,16 @@ class Explorer:
                 return self.running[key]
             else:
                 job = self.running[key] = Job()
-                self.runner.submit(self._work, job, key, name, a, b, sets, seeds)
+                self.runner.submit(self._work, job, key, q)
             self.jobs[job.id] = job
             while len(self.jobs) > MAX_JOBS:
                 self.jobs.popitem(last=False)
         return job
 
-    def _work(self, job: Job, key: tuple, name: str, a: scenario.Scenario,
-              b: scenario.Scenario, sets: list[str], seeds: list[int]) -> None:
+    def _work(self, job: Job, key: tuple, q: Question) -> None:
         made: list[Record] = []
         try:
-            answer = self._answer(job, name, a, b, sets, seeds, made)
+            answer = self._answer(job, q, made)
             with self.lock:
                 self.answers[key] = answer
                 while len(self.answers) > MAX_ANSWERS:
@@ -201,16 +203,13 @@ class Explorer:
         broken.abandon()
         self.pool.__enter__()
 
-    def _answer(self, job: Job, name: str, a: scenario.Scenario, b: scenario.Scenario,
-                sets: list[str], seeds: list[int], made: list[Record]) -> dict[str, Any]:
+    def _answer(self, job: Job, q: Question, made: list[Record]) -> dict[str, Any]:
         """Runs what the store lacks, seed by seed (A and B of a seed together), into `made`
         (for the caller to store), and as each seed has both arms while runs still wait for a
         worker, the answer so far: the page draws it while the rest run."""
         t0 = time.perf_counter()
-        arms = self.arms(name, a, b, sets, seeds)
-        keys = {s: [(sc.digest(), s) for sc in arms[s]] for s in seeds}
-        _, todo = plan(self.store, [sc for s in seeds for sc in arms[s]],
-                       [s for s in seeds for _ in "ab"], paired=True)
+        _, todo = plan(self.store, [sc for s in q.seeds for sc in q.arms[s]],
+                       [s for s in q.seeds for _ in "ab"], paired=True)
         todo.sort(key=lambda pair: pair[1])
         job.total = len(todo)
         job.touch()
@@ -222,15 +221,15 @@ class Explorer:
                                             record.tables["daily_sites"]))
             job.done += 1
             missing.discard(record.key)
-            ready = [s for s in seeds if not set(keys[s]) & missing]
+            ready = [s for s in q.seeds if not set(q.runs[s]) & missing]
             shown = job.partial["reps"] if job.partial else 0
             # once no run waits for a worker the rest end together: a partial drawn then
             # would only hold up the page's drawing of the whole answer
             waiting = len(todo) - job.done > self.workers
-            if waiting and shown < len(ready) < len(seeds):
-                job.partial = self._build(name, a, b, sets, keys, ready, job.done, t0)
+            if waiting and shown < len(ready) < len(q.seeds):
+                job.partial = self._build(q, ready, job.done, t0)
             job.touch()
-        return self._build(name, a, b, sets, keys, seeds, len(todo), t0)
+        return self._build(q, q.seeds, len(todo), t0)
 
     def _keep(self, key: Key, piece: Piece) -> None:
         self.pieces[key] = piece
@@ -251,19 +250,16 @@ class Explorer:
                                        list(key)).fetch_arrow_table()))
         return self.pieces[key]
 
-    def _build(self, name: str, a: scenario.Scenario, b: scenario.Scenario, sets: list[str],
-               keys: dict[int, list[Key]], seeds: list[int], ran: int, t0: float
-               ) -> dict[str, Any]:
-        """The answer on `seeds`, whose runs of A and B are keys[seed]."""
-        arms = [[self._piece(keys[s][arm]) for s in seeds] for arm in (0, 1)]
+    def _build(self, q: Question, seeds: list[int], ran: int, t0: float) -> dict[str, Any]:
+        """The answer on `seeds` (the question's, or those finished so far)."""
+        arms = [[self._piece(q.runs[s][arm]) for s in seeds] for arm in (0, 1)]
         result = compare([p.summary for p in arms[0]], [p.summary for p in arms[1]])
-        post = self.posterior_of(name)
         series = {label: Piece.bands(arm) for label, arm in zip("ab", arms, strict=True)}
         people, crossed = Piece.means(arms[1])
         return {
-            "scenario": name, "overrides": sets, "reps": len(seeds), "seeds": seeds,
-            "hash_a": a.digest(), "hash_b": b.digest(), "ran": ran,
-            "uncertainty": post.describe(len(seeds)) if post else posterior.CHANCE_ONLY,
+            "scenario": q.name, "overrides": q.sets, "reps": len(seeds), "seeds": seeds,
+            "hash_a": q.a.digest(), "hash_b": q.b.digest(), "ran": ran,
+            "uncertainty": q.post.describe(len(seeds)) if q.post else posterior.CHANCE_ONLY,
             "seconds": round(time.perf_counter() - t0, 3),
             "effects": [{"figure": k, **e, "text": _text(k, e)} for k in HEADLINE
                         if (e := result["effects"]["scorecard"].get(k))],
@@ -271,7 +267,7 @@ class Explorer:
                         for sid in result["effects"]["attempts_by_site"]},
             "comparison": result,
             "series": series,
-            "map": self._geometry(b, people, crossed),
+            "map": self._geometry(q.b, people, crossed),
         }
 
     def _geometry(self, sc: scenario.Scenario, people: dict[str, float],
@@ -288,6 +284,27 @@ class Explorer:
                            "crossings": n, "text": fmt(n, whole=True)})
         box = coast.box([s["lon"] for s in sites], [s["lat"] for s in sites])
         return {"box": box, "coast": outlines(box), "sites": sites, "routes": routes}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question's scenario A, B (A with the levers `sets`) and seeds, and per seed the
+    scenarios its replicate runs (`arms`: a posterior draw of each, or A and B themselves)
+    and their runs' keys (`runs`)."""
+
+    name: str
+    a: scenario.Scenario
+    b: scenario.Scenario
+    sets: list[str]
+    seeds: list[int]
+    post: posterior.Posterior | None
+    runs: dict[int, list[Key]]
+    arms: dict[int, tuple[scenario.Scenario, scenario.Scenario]]
+
+    def key(self) -> tuple:
+        """The answer's identity: the posterior named on it and the runs it is made of."""
+        return (self.post.path if self.post else None,
+                tuple(k for s in self.seeds for k in self.runs[s]))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +142,7 @@ class Explorer:
             arms = {s: (post.scenario(source, [], s), post.scenario(source, sets, s))
                     for s in seeds}
             post = replace(post, path=Path(post.path).name)  # the page names no server path
-        return Question(name, a, b, sets, seeds, post,
-                        {s: [(sc.digest(), s) for sc in arms[s]] for s in seeds}, arms)
+        return Question(name, a, b, sets, seeds, post, arms)
 
     def upload(self, name: str, text: str) -> scenario.Scenario:
         return uploads.save(self.uploads, name, text, taken=self.names())
@@ -290,7 +289,7 @@ class Explorer:
 class Question:
     """A question's scenario A, B (A with the levers `sets`) and seeds, and per seed the
     scenarios its replicate runs (`arms`: a posterior draw of each, or A and B themselves)
-    and their runs' keys (`runs`)."""
+    and their runs' keys (`runs`, hashed once)."""
 
     name: str
     a: scenario.Scenario
@@ -298,8 +297,11 @@ class Question:
     sets: list[str]
     seeds: list[int]
     post: posterior.Posterior | None
-    runs: dict[int, list[Key]]
     arms: dict[int, tuple[scenario.Scenario, scenario.Scenario]]
+
+    @cached_property
+    def runs(self) -> dict[int, list[Key]]:
+        return {s: [(sc.digest(), s) for sc in self.arms[s]] for s in self.seeds}
 
     def key(self) -> tuple:
         """The answer's identity: the posterior named on it and the runs it is made of."""

@@ -37,6 +37,13 @@ class Band:
     hi90: np.ndarray | None = None
     dash: bool = False
 
+    def whiskers(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """How far the 90% band reaches below and above the middle (for a band on one date,
+        drawn as a marker with whiskers), or None without one."""
+        if self.lo90 is None or self.hi90 is None:
+            return None
+        return self.mid - self.lo90, self.hi90 - self.mid
+
 
 @dataclass
 class Chart:
@@ -48,7 +55,7 @@ class Chart:
     note: str = ""
 
     def x_range(self) -> tuple[Any, Any] | None:
-        """Half a year either side when every trace is on one date (a yearly figure), which
+        """200 days either side when every trace is on one date (a yearly figure), which
         the plotting libraries would otherwise zoom to a millisecond."""
         dates = {x for b in self.bands for x in b.x} | {x for o in self.observed for x in o.dates}
         if len(dates) != 1 or not isinstance(next(iter(dates)), pd.Timestamp):

@@ -86,9 +86,9 @@ def _layout(title: str, **more):
 def _band_traces(go, b: Band, c: str) -> list:
     if len(b.x) == 1:  # a band needs two points: one is a marker with its 90% whiskers
         whiskers = None
-        if b.lo90 is not None and b.hi90 is not None:
+        if reach := b.whiskers():
             whiskers = {"type": "data", "symmetric": False, "color": c,
-                        "array": b.hi90 - b.mid, "arrayminus": b.mid - b.lo90}
+                        "arrayminus": reach[0], "array": reach[1]}
         return [go.Scatter(x=b.x, y=b.mid, mode="markers", name=b.name, error_y=whiskers,
                            marker={"color": c, "size": 9,
                                    "symbol": "diamond-open" if b.dash else "circle"})]

@@ -35,9 +35,9 @@ def _slug(title: str) -> str:
 
 def _band(ax, b: Band, c: str) -> None:
     if len(b.x) == 1:  # a band needs two points: one is a marker with its 90% whiskers
-        err = None if b.lo90 is None else [b.mid - b.lo90, b.hi90 - b.mid]
-        ax.errorbar(b.x, b.mid, yerr=err, fmt="D" if b.dash else "o", color=c, capsize=4,
-                    mfc="none" if b.dash else c, label=b.name)
+        reach = b.whiskers()
+        ax.errorbar(b.x, b.mid, yerr=list(reach) if reach else None, fmt="D" if b.dash else "o",
+                    color=c, capsize=4, mfc="none" if b.dash else c, label=b.name)
         return
     for lo, hi, alpha in ((b.lo90, b.hi90, 0.12), (b.lo50, b.hi50, 0.25)):
         if lo is not None and hi is not None:

@@ -228,7 +228,14 @@ class Sim:
     def run(self, progress: Callable[[int, int], None] | None = None,
             timed: bool = False) -> Results:
         """All days; compiled in chunks, or process by process when timed or debugging."""
-        n_days, started = self.world.n_days, time.perf_counter()
+        self.advance(self.world.n_days, progress, timed)
+        return Results.from_sim(self)
+
+    def advance(self, until: int, progress: Callable[[int, int], None] | None = None,
+                timed: bool = False) -> None:
+        """The days before `until` not yet run (several runs stepped side by side stop at
+        the same days: a calibration's replicates are scored together as they go)."""
+        n_days, started = min(until, self.world.n_days), time.perf_counter()
         self.timed = timed or self.debug
         if not self.timed:
             addresses = kernel_addresses(numba.typeof(self.st))
@@ -247,9 +254,8 @@ class Sim:
                     self._grow()
                 self.day = reached
             if progress is not None:
-                progress(self.day, n_days)
-        self.seconds = time.perf_counter() - started
-        return Results.from_sim(self)
+                progress(self.day, self.world.n_days)
+        self.seconds += time.perf_counter() - started
 
     def _step_day(self) -> bool:
         """One day, each process called from Python and timed; False if it needs more room

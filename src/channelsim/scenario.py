@@ -771,8 +771,9 @@ class Target(Model):
     series: Series
     years: Annotated[list[int], Field(min_length=1)]
     weight: Annotated[float, Field(gt=0.0)] = 1.0
-    # log_rmse: root mean square of log(1 + sim) - log(1 + obs); ard: mean |sim - obs| / obs
-    distance: Literal["log_rmse", "ard"] = "log_rmse"
+    # log_rmse: root mean square of log(1 + sim) - log(1 + obs); ard: mean |sim - obs| / obs;
+    # crps_log: the replicates' CRPS on log(1 + x) (needs calibration.replicates >= 2)
+    distance: Literal["log_rmse", "ard", "crps_log"] = "log_rmse"
 
 
 class Calibration(Model):
@@ -783,6 +784,8 @@ class Calibration(Model):
     inflow: LatentInflow | None = None
     targets: Annotated[list[Target], Field(min_length=1)]
     heldout_years: list[int] = []
+    # runs of each draw (seeds from its stream), scored together: crps_log needs two or more
+    replicates: Annotated[int, Field(ge=1, le=8)] = 1
 
     @model_validator(mode="after")
     def _heldout_apart(self) -> Calibration:
@@ -790,6 +793,9 @@ class Calibration(Model):
             shared = sorted(set(target.years) & set(self.heldout_years))
             if shared:
                 raise ValueError(f"targets.{i}.years: {shared} are held out (heldout_years)")
+            if target.distance == "crps_log" and self.replicates < 2:
+                raise ValueError(f"targets.{i}.distance: crps_log scores replicates of a draw "
+                                 "together; set calibration.replicates to 2 or more")
         if not self.parameters and self.inflow is None:
             raise ValueError("parameters: nothing to fit (no parameters and no inflow)")
         return self

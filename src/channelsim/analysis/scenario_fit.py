@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 
 from .. import scenario
-from ..engine import Sim
+from ..engine import CHUNK_DAYS, Sim
 from ..results import Results, boats_used
 from ..scenario import MODES, Prior, ScenarioError
-from . import abc_smc
+from . import abc_smc, scores
 from .priors import Walk
 from .targets import BOAT, SIMULATED, unsimulated
 
@@ -81,17 +81,33 @@ def simulated(res: Results, series: str, rows: list[Row]) -> np.ndarray:
 
 
 def distance(sim: np.ndarray, rows: list[Row], kind: str, n: int | None = None) -> float:
-    """log_rmse on log(1 + x), or the averaged relative difference; a bound counts only by how
-    far the run falls outside it. With `n` (the target's number of rows) the rows given are
-    the first of them, and the result is a lower bound of the whole target's distance."""
+    """log_rmse on log(1 + x), the averaged relative difference, or the CRPS of log(1 + x);
+    a bound counts only by how far the run falls outside it. `sim` is one run's values or
+    replicates' ([replicate, row]): log_rmse and ard average the replicates' distances, crps_log
+    scores them as an ensemble (each point row's fair CRPS, which rewards a spread as wide as
+    the observations' scatter about the runs, where one run's distance penalises any spread).
+    With `n` (the target's number of rows) the rows given are the first of them, and the
+    result is a lower bound of the whole target's distance (each row's term is >= 0)."""
+    ens = np.atleast_2d(sim)
     obs = np.array([r.value for r in rows])
     low = np.array([r.low for r in rows])
     high = np.array([r.high for r in rows])
     point = ~np.isnan(obs)
-    ref = np.where(point, obs, np.where(~np.isnan(low) & (sim < low), low,
-                                        np.where(~np.isnan(high) & (sim > high), high, sim)))
+    ref = np.where(point, obs, np.where(~np.isnan(low) & (ens < low), low,
+                                        np.where(~np.isnan(high) & (ens > high), high, ens)))
+    if kind == "crps_log":
+        log_ens, log_ref = np.log1p(ens), np.log1p(ref)
+        # a bound row has no observation to be scattered about: its replicates' mean excess
+        terms = np.where(point, scores.crps_rows(log_ens, log_ref[0], fair=True),
+                         np.abs(log_ens - log_ref).mean(axis=0))
+        return float(terms.sum() / (n or len(rows)))
+    return float(np.mean([_one(x, r, kind, n) for x, r in zip(ens, ref, strict=True)]))
+
+
+def _one(sim: np.ndarray, ref: np.ndarray, kind: str, n: int | None) -> float:
+    """One run's log_rmse or ard against `ref`, the observations with bounds met where kept."""
     if kind == "log_rmse":
-        return float(np.sqrt(np.sum((np.log1p(sim) - np.log1p(ref)) ** 2) / (n or len(rows))))
+        return float(np.sqrt(np.sum((np.log1p(sim) - np.log1p(ref)) ** 2) / (n or len(ref))))
     keep = ref > 0
     count = n or int(keep.sum())
     return float(np.sum(np.abs(sim[keep] - ref[keep]) / ref[keep]) / count) if count else 0.0
@@ -129,6 +145,7 @@ class ScenarioModel:
     targets: tuple[tuple[str, str, float, tuple[Row, ...]], ...]  # series, distance, weight
     max_level: float | None = None  # the inflow's cap, people a year
     end: str | None = None  # the last day a target needs (ISO): calibration runs stop there
+    replicates: int = 1  # runs a draw, with seeds from its stream, scored together
 
     def scenario_at(self, theta: np.ndarray, end: str | None = None,
                     rng: np.random.Generator | None = None) -> scenario.Scenario:
@@ -143,27 +160,27 @@ class ScenarioModel:
 
     def __call__(self, theta: np.ndarray, rng: np.random.Generator,
                  epsilon: float = np.inf) -> float:
-        sim = Sim(self.scenario_at(theta, self.end), seed=int(rng.integers(2**31)))
+        sc = self.scenario_at(theta, self.end)
+        sims = [Sim(sc, seed=int(rng.integers(2**31))) for _ in range(self.replicates)]
+        n_days = sims[0].world.n_days
+        for day in range(CHUNK_DAYS, n_days, CHUNK_DAYS):  # side by side, scored as they go
+            for sim in sims:
+                sim.advance(day)
+            if self.score([Results.from_sim(sim) for sim in sims], day) > epsilon:
+                return np.inf
+        for sim in sims:
+            sim.advance(n_days)
+        return self.score([Results.from_sim(sim) for sim in sims])
 
-        def check(day: int, n_days: int) -> None:
-            if day < n_days and self.score(Results.from_sim(sim), day) > epsilon:
-                raise _Rejected
-
-        try:
-            sim.run(progress=check)
-        except _Rejected:
-            return np.inf
-        return self.score(Results.from_sim(sim))
-
-    def score(self, res: Results, day: int | None = None) -> float:
-        """The weighted distance; before `day` (the first day not yet simulated) a lower bound
-        from the rows already complete."""
+    def score(self, runs: list[Results], day: int | None = None) -> float:
+        """The weighted distance of the replicates' runs; before `day` (the first day not
+        yet simulated) a lower bound from the rows already complete."""
         total = weights = 0.0
         for series, kind, weight, rows in self.targets:
             done = list(rows) if day is None else [r for r in rows if r.last < day]
             if done:
-                total += weight * distance(simulated(res, series, done), done, kind,
-                                           None if day is None else len(rows))
+                sim = np.array([simulated(res, series, done) for res in runs])
+                total += weight * distance(sim, done, kind, None if day is None else len(rows))
             weights += weight
         return total / weights
 
@@ -258,5 +275,5 @@ def problem_for(name_or_path: str | Path, given: Sequence[Sequence[Row]] | None 
         label += ":rows:" + hashlib.sha256(repr(targets).encode()).hexdigest()[:16]
     end = min(sc.end, date(last_target, 12, 31)).isoformat()
     model = ScenarioModel(raw, source, tuple(names), tuple(targets),
-                          cal.inflow.max_level if cal.inflow else None, end)
+                          cal.inflow.max_level if cal.inflow else None, end, cal.replicates)
     return abc_smc.Problem(tuple(names), tuple(priors), model, label, walk)

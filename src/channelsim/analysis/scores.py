@@ -26,8 +26,17 @@ def coverage(ens: np.ndarray, obs: np.ndarray, level: float) -> float:
 def crps(ens: np.ndarray, obs: np.ndarray) -> float:
     """The ensemble CRPS, E|X - y| - E|X - X'| / 2 over the replicates, averaged over the
     observations; in the observations' units, 0 for a sure and right forecast."""
-    spread = np.abs(ens[:, None, :] - ens[None, :, :]).mean(axis=(0, 1))
-    return float(np.mean(np.abs(ens - obs).mean(axis=0) - 0.5 * spread))
+    return float(np.mean(crps_rows(ens, obs)))
+
+
+def crps_rows(ens: np.ndarray, obs: np.ndarray, fair: bool = False) -> np.ndarray:
+    """Each observation's ensemble CRPS; `fair` takes E|X - X'| over distinct replicates
+    (Ferro 2014), an unbiased estimate of the CRPS of the distribution the replicates are
+    drawn from, and the mean over pairs of replicates of a pair's, so never negative."""
+    m = ens.shape[0]
+    pairs = m * (m - 1) if fair else m * m
+    spread = np.abs(ens[:, None, :] - ens[None, :, :]).sum(axis=(0, 1)) / pairs
+    return np.abs(ens - obs).mean(axis=0) - 0.5 * spread
 
 
 def bands(ens: np.ndarray) -> dict[str, np.ndarray]:

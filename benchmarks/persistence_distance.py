@@ -4,13 +4,17 @@ At posterior particles of the shipped channel-history posterior, the same partic
 run with `weather.persistence` set to each value asked for, and the ABC distance (the one the
 calibration accepts on) is computed for each; the paired differences from the first value, with
 their standard errors over particles x seeds, say whether persistence raises a run's distance.
+With --crps each draw is scored instead as a calibration with `replicates = 2` and the
+`crps_log` distance on every target scores it: two runs, seeds from the draw's stream.
 
     python benchmarks/persistence_distance.py --particles 8 --seeds 5 --values 0 0.33 0.7 0.9
+    python benchmarks/persistence_distance.py --particles 8 --seeds 3 --crps
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -23,20 +27,24 @@ SCENARIO, NAME = "channel-history", "weather.persistence"
 
 
 @cache
-def _problem_and_posterior():
+def _problem_and_posterior(crps: bool):
     """Read once a worker, not once a run."""
     problem = scenario_fit.problem_for(SCENARIO)
     post = posterior.load(posterior.bundled(SCENARIO))
     assert tuple(post.names) == tuple(problem.names), "the posterior is of another problem"
-    return problem, post
+    model = problem.model
+    if crps:
+        model = dataclasses.replace(model, replicates=2, targets=tuple(
+            (series, "crps_log", weight, rows) for series, _, weight, rows in model.targets))
+    return model, post
 
 
-def _one(task: tuple[int, int, float]) -> float:
-    particle, seed, value = task
-    problem, post = _problem_and_posterior()
+def _one(task: tuple[int, int, float, bool]) -> float:
+    particle, seed, value, crps = task
+    model, post = _problem_and_posterior(crps)
     theta = post.draws[particle].copy()
     theta[list(post.names).index(NAME)] = value
-    return problem.model(theta, np.random.default_rng(seed))
+    return model(theta, np.random.default_rng(seed))
 
 
 def main() -> None:
@@ -45,13 +53,15 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--values", type=float, nargs="+", default=[0.0, 0.33, 0.7, 0.9])
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--crps", action="store_true", help="two runs a draw, crps_log distances")
     args = ap.parse_args()
     cells = [(p, s) for p in range(args.particles) for s in range(args.seeds)]
-    tasks = [(p, s, v) for p, s in cells for v in args.values]
+    tasks = [(p, s, v, args.crps) for p, s in cells for v in args.values]
     with ProcessPoolExecutor(args.workers) as pool:
         d = np.array(list(pool.map(_one, tasks))).reshape(len(cells), len(args.values))
-    print(f"{len(cells)} runs a value ({args.particles} posterior particles x {args.seeds} "
-          f"seeds), distance to 2022-12-31")
+    scored = "two runs' crps_log" if args.crps else "one run's distance"
+    print(f"{len(cells)} draws a value ({args.particles} posterior particles x {args.seeds} "
+          f"seeds), {scored} to 2022-12-31")
     print("| persistence | mean distance | paired difference from the first | its SE |")
     print("|---|---|---|---|")
     for j, v in enumerate(args.values):

@@ -87,8 +87,11 @@ def distance(sim: np.ndarray, rows: list[Row], kind: str, n: int | None = None) 
     scores them as an ensemble (each point row's fair CRPS, which rewards a spread as wide as
     the observations' scatter about the runs, where one run's distance penalises any spread).
     With `n` (the target's number of rows) the rows given are the first of them, and the
-    result is a lower bound of the whole target's distance (each row's term is >= 0)."""
+    result is a lower bound of the whole target's distance (each row's term is >= 0, to a
+    rounding error)."""
     ens = np.atleast_2d(sim)
+    if kind == "crps_log" and ens.shape[0] < 2:
+        raise ValueError("crps_log scores two or more replicates of a draw, not one run")
     obs = np.array([r.value for r in rows])
     low = np.array([r.low for r in rows])
     high = np.array([r.high for r in rows])
@@ -111,10 +114,6 @@ def _one(sim: np.ndarray, ref: np.ndarray, kind: str, n: int | None) -> float:
     keep = ref > 0
     count = n or int(keep.sum())
     return float(np.sum(np.abs(sim[keep] - ref[keep]) / ref[keep]) / count) if count else 0.0
-
-
-class _Rejected(Exception):
-    """A run whose distance already exceeds the tolerance."""
 
 
 def walk(values: dict[str, float], years: list[int], rng: np.random.Generator | None = None,

@@ -43,7 +43,7 @@ def test_calibrate_writes_a_posterior_and_resumes_to_the_same(tmp_path, capsys):
     line = capsys.readouterr().out.splitlines()[0]
     ran = posterior["made"]["generation_seconds"]
     assert ran == pytest.approx(sum(g["seconds"] for g in posterior["generations"]), abs=0.06)
-    assert f"simulations in {ran:,.0f} s of generations (" in line and "in this command)" in line
+    assert f"proposals in {ran:,.0f} s of generations (" in line and "in this command)" in line
 
 
 def test_targets_outside_the_period_are_refused(capsys):

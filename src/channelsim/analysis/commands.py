@@ -43,11 +43,13 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
     out.mkdir(parents=True, exist_ok=True)
     _record(out, scenario.load(name))
     started = time.perf_counter()
+    replicates = problem.model.replicates  # runs a proposal
+    each = f" of {replicates} runs" if replicates > 1 else ""
 
     def show(p: dict[str, Any]) -> None:
         err.print(f"generation {p['generation'] + 1}/{generations}: tolerance "
                   f"{p['epsilon']:.4g}, acceptance {p['acceptance']:.1%}, ESS {p['ess']:.0f}, "
-                  f"{p['distinct']} distinct, {p['simulations']} simulations, about "
+                  f"{p['distinct']} distinct, {p['simulations']} proposals{each}, about "
                   f"{p['seconds_left']:.0f} s left")
 
     result = abc_smc.calibrate(problem, particles, generations, seed=seed, backend=backend,
@@ -59,7 +61,7 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
     summary = {
         "scenario": problem.label,
         "settings": {"particles": particles, "generations": generations, "seed": seed,
-                     "quantile": 0.5, "kernel": kernel},
+                     "quantile": 0.5, "kernel": kernel, "replicates": replicates},
         "made": {"command": " ".join(["channelsim", *sys.argv[1:]]), "commit": _commit(),
                  "version": __version__, "at": datetime.now(UTC).isoformat(timespec="seconds"),
                  "seconds": round(seconds, 1),
@@ -88,9 +90,11 @@ def print_calibration(summary: dict[str, Any], console: Console) -> None:
     last = summary["generations"][-1]
     eps = "none" if last["epsilon"] is None else f"{last['epsilon']:.4g}"
     made = summary["made"]  # a resumed calibration's generations ran in earlier commands
+    replicates = summary["settings"].get("replicates", 1)
+    each = f" of {replicates} runs" if replicates > 1 else ""
     console.print(f"{summary['scenario']}: {len(summary['generations'])} generations, "
                   f"tolerance {eps}, ESS {last['ess']:.0f}, {summary['simulations']:,} "
-                  f"simulations in {made['generation_seconds']:,.0f} s of generations "
+                  f"proposals{each} in {made['generation_seconds']:,.0f} s of generations "
                   f"({made['seconds']:,.1f} s in this command)")
     table = Table("parameter")
     for column in ("posterior mean", "sd"):

@@ -340,8 +340,7 @@ def public_costs(sim: Sim) -> dict[str, np.ndarray]:
     transfers and clearances; the UK pays its payments, the officers it deploys and the
     stowaways found on arrival where there are no juxtaposed controls."""
     w, rec, unit = sim.world, sim.rec.site, sim.scenario.costs
-    found = np.zeros_like(w.uk_payment)
-    np.add.at(found.T, w.route_site, sim.rec.route["found_on_arrival"].T)
+    found = _group(sim.rec.route["found_on_arrival"], w.route_site, w.uk_payment.shape[1])
     france = (w.french_officers * unit.officer_per_day
               + rec["detained"] * unit.detention_per_day
               + rec["transfers"] * unit.transfer_per_person
@@ -354,7 +353,8 @@ def public_costs(sim: Sim) -> dict[str, np.ndarray]:
 def _group(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
     """Sum the columns of a (rows, k) array into n groups, column j into groups[j]."""
     out = np.zeros((values.shape[0], n), dtype=values.dtype)
-    np.add.at(out.T, groups, values.T)
+    for j, g in enumerate(groups):  # few columns, long ones: np.add.at took 1.7 ms here
+        out[:, g] += values[:, j]
     return out
 
 

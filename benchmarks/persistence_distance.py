@@ -14,7 +14,6 @@ With --crps each draw is scored instead as a calibration with `replicates = 2` a
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -32,11 +31,7 @@ def _problem_and_posterior(crps: bool):
     problem = scenario_fit.problem_for(SCENARIO)
     post = posterior.load(posterior.bundled(SCENARIO))
     assert tuple(post.names) == tuple(problem.names), "the posterior is of another problem"
-    model = problem.model
-    if crps:
-        model = dataclasses.replace(model, replicates=2, targets=tuple(
-            (series, "crps_log", weight, rows) for series, _, weight, rows in model.targets))
-    return model, post
+    return (problem.model.scored_by("crps_log", replicates=2) if crps else problem.model), post
 
 
 def _one(task: tuple[int, int, float, bool]) -> float:

@@ -206,8 +206,7 @@ def test_a_run_stopped_above_the_tolerance_is_one_that_would_have_ended_above_it
     Replicates are run side by side with seeds from the draw's stream and scored together."""
     pb = scenario_fit.problem_for(_child(tmp_path, f"[calibration]\nreplicates = {replicates}\n"))
     if kind:  # every target scored so
-        pb = dataclasses.replace(pb, model=dataclasses.replace(pb.model, targets=tuple(
-            (series, kind, weight, rows) for series, _, weight, rows in pb.model.targets)))
+        pb = dataclasses.replace(pb, model=pb.model.scored_by(kind))
     theta = np.array([{"inflow.first_level": 1500.0, "inflow.step": 0.3,
                        "behaviour.attempt_probability": 0.35, "exits.base_hazard": 0.0012,
                        "routes.calais_ferry.interception.base": 1.6,

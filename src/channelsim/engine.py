@@ -235,11 +235,11 @@ class Sim:
                 timed: bool = False) -> None:
         """The days before `until` not yet run (several runs stepped side by side stop at
         the same days: a calibration's replicates are scored together as they go)."""
-        n_days, started = min(until, self.world.n_days), time.perf_counter()
+        until, started = min(until, self.world.n_days), time.perf_counter()
         self.timed = timed or self.debug
         if not self.timed:
             addresses = kernel_addresses(numba.typeof(self.st))
-        while self.day < n_days:
+        while self.day < until:
             if timed or self.debug:
                 if not self._step_day():
                     self._grow()
@@ -248,7 +248,7 @@ class Sim:
                     check_invariants(self)
                 self.day += 1
             else:
-                stop = min(self.day + CHUNK_DAYS, n_days)
+                stop = min(self.day + CHUNK_DAYS, until)
                 reached = run_days(self.st, addresses, self.day, stop)
                 if reached == self.day:
                     self._grow()

@@ -788,7 +788,7 @@ class Calibration(Model):
     replicates: Annotated[int, Field(ge=1, le=8)] = 1
 
     @model_validator(mode="after")
-    def _heldout_apart(self) -> Calibration:
+    def _consistent(self) -> Calibration:
         for i, target in enumerate(self.targets):
             shared = sorted(set(target.years) & set(self.heldout_years))
             if shared:

@@ -44,12 +44,11 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
     _record(out, scenario.load(name))
     started = time.perf_counter()
     replicates = problem.model.replicates  # runs a proposal
-    each = f" of {replicates} runs" if replicates > 1 else ""
 
     def show(p: dict[str, Any]) -> None:
         err.print(f"generation {p['generation'] + 1}/{generations}: tolerance "
                   f"{p['epsilon']:.4g}, acceptance {p['acceptance']:.1%}, ESS {p['ess']:.0f}, "
-                  f"{p['distinct']} distinct, {p['simulations']} proposals{each}, about "
+                  f"{p['distinct']} distinct, {_proposals(p['simulations'], replicates)}, about "
                   f"{p['seconds_left']:.0f} s left")
 
     result = abc_smc.calibrate(problem, particles, generations, seed=seed, backend=backend,
@@ -82,6 +81,11 @@ def calibrate(name: str, particles: int, generations: int, seed: int, out: Path 
     return summary, out
 
 
+def _proposals(n: int, replicates: int) -> str:
+    """"1,600 proposals", or with replicates "1,600 proposals of 2 runs"."""
+    return f"{n:,} proposals" + (f" of {replicates} runs" if replicates > 1 else "")
+
+
 def print_calibration(summary: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
@@ -90,11 +94,10 @@ def print_calibration(summary: dict[str, Any], console: Console) -> None:
     last = summary["generations"][-1]
     eps = "none" if last["epsilon"] is None else f"{last['epsilon']:.4g}"
     made = summary["made"]  # a resumed calibration's generations ran in earlier commands
-    replicates = summary["settings"].get("replicates", 1)
-    each = f" of {replicates} runs" if replicates > 1 else ""
+    proposals = _proposals(summary["simulations"], summary["settings"].get("replicates", 1))
     console.print(f"{summary['scenario']}: {len(summary['generations'])} generations, "
-                  f"tolerance {eps}, ESS {last['ess']:.0f}, {summary['simulations']:,} "
-                  f"proposals{each} in {made['generation_seconds']:,.0f} s of generations "
+                  f"tolerance {eps}, ESS {last['ess']:.0f}, {proposals} "
+                  f"in {made['generation_seconds']:,.0f} s of generations "
                   f"({made['seconds']:,.1f} s in this command)")
     table = Table("parameter")
     for column in ("posterior mean", "sd"):

@@ -15,6 +15,7 @@ exactly those of whole runs, at a fraction of the cost.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -156,6 +157,12 @@ class ScenarioModel:
         set_draw(raw, self.source, self.names, theta, rng, self.max_level)
         return scenario.from_dict(raw, self.source)
 
+
+    def scored_by(self, kind: str, replicates: int | None = None) -> ScenarioModel:
+        """This model with every target's distance `kind` (and `replicates` runs a draw)."""
+        return dataclasses.replace(
+            self, replicates=replicates or self.replicates,
+            targets=tuple((series, kind, weight, rows) for series, _, weight, rows in self.targets))
 
     def __call__(self, theta: np.ndarray, rng: np.random.Generator,
                  epsilon: float = np.inf) -> float:

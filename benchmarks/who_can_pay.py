@@ -1,0 +1,66 @@
+"""Who, waiting at each site on a date, could pay for each route, and what they believe of it.
+
+A person sees no chance on a route that needs a smuggler or a boat they cannot pay
+(processes/attempts.py), so where most cannot pay the boats they queue for lorries however
+little they expect of them. This runs posterior replicate i of channel-history (draw and seed as
+`channelsim run` gives them) to the date and prints, for those waiting at each site, their
+funds and, by route, the share who could pay (a package for its mode with attempts left, or
+funds for the day's price), the share who could instead buy a boat of their own, and their mean
+belief in the route's success.
+
+    .venv/bin/python benchmarks/who_can_pay.py --date 2022-07-01
+    .venv/bin/python benchmarks/who_can_pay.py --date 2022-07-01 --set behaviour.funds_median=12000
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from channelsim.analysis import posterior
+from channelsim.engine import Sim
+from channelsim.population import Status
+
+SCENARIO = "channel-history"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--date", default="2022-07-01")
+    ap.add_argument("--replicate", type=int, default=0, help="posterior draw i with seed i")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = ap.parse_args()
+    post = posterior.load(posterior.bundled(SCENARIO))
+    sc = post.scenario(SCENARIO, args.set, args.replicate)
+    sim = Sim(sc, seed=args.replicate)
+    sim.advance(int((np.datetime64(args.date) - np.datetime64(str(sc.start))).astype(int)))
+    w, p = sim.world, sim.people
+    price = np.asarray(sim.parts["market"].price)
+    waiting = np.flatnonzero(p.status == Status.WAITING)
+    print(f"{SCENARIO}, replicate {args.replicate}, {args.date}"
+          + (f", {' '.join(args.set)}" if args.set else ""))
+    print("| site or route | waiting | funds: median | none | could pay | own boat instead "
+          "| belief in success |")
+    print("|---|---|---|---|---|---|---|")
+    for j, site in enumerate(w.site_ids):
+        here = waiting[p.site[waiting] == j]
+        funds = p.funds[here]
+        if not len(here):
+            continue
+        print(f"| {site} | {len(here):,} | {np.median(funds):,.0f} | {np.mean(funds <= 0):.0%} "
+              "| | | |")
+        for r in np.flatnonzero(w.route_site == j):
+            packaged = (p.package_left[here] > 0) & (p.package_mode[here] == w.route_mode[r])
+            pays = packaged | (funds >= price[r])  # NaN price: no market, nothing to pay
+            own = (funds >= w.solo_boat_cost[r]) & ~pays if w.has_boats[r] else np.zeros(0)
+            a, b = p.belief_a[here, r], p.belief_b[here, r]
+            name = (f"{w.route_ids[r]} (no market)" if np.isnan(price[r])
+                    else f"{w.route_ids[r]} (price {price[r]:,.0f})")
+            shown = "" if np.isnan(price[r]) else f"{np.mean(pays):.0%}"
+            print(f"| {name} | | | | {shown} | {f'{np.mean(own):.0%}' if own.size else ''} "
+                  f"| {np.mean(a / (a + b)):.2f} |")
+
+
+if __name__ == "__main__":
+    main()

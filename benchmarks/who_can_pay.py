@@ -21,6 +21,7 @@ import numpy as np
 from channelsim.analysis import posterior
 from channelsim.engine import Sim
 from channelsim.population import Status
+from channelsim.processes.attempts import chance_seen, pays
 
 SCENARIO = "channel-history"
 
@@ -51,13 +52,18 @@ def main() -> None:
         print(f"| {site} | {len(here):,} | {np.median(funds):,.0f} | {np.mean(funds <= 0):.0%} "
               "| | | |")
         for r in np.flatnonzero(w.route_site == j):
-            packaged = (p.package_left[here] > 0) & (p.package_mode[here] == w.route_mode[r])
-            pays = packaged | (funds >= price[r])  # NaN price: no market, nothing to pay
-            own = (funds >= w.solo_boat_cost[r]) & ~pays if w.has_boats[r] else np.zeros(0)
+            # the attempts rule itself, person by person: whether they pay, and whether the
+            # route offers them any chance at all (to a believer without fear of death)
+            paying = np.array([pays(p.package_left[i], p.package_mode[i], p.funds[i],
+                                    w.route_mode[r], price[r]) for i in here], dtype=bool)
+            going = np.array([chance_seen(1.0, price[r], paying[k], w.smuggler_required[r],
+                                          w.has_boats[r], p.funds[i], w.solo_boat_cost[r],
+                                          0.0, 0.0, 0.0) > 0 for k, i in enumerate(here)])
+            own = going & ~paying if w.has_boats[r] else np.zeros(0)
             a, b = p.belief_a[here, r], p.belief_b[here, r]
             name = (f"{w.route_ids[r]} (no market)" if np.isnan(price[r])
                     else f"{w.route_ids[r]} (price {price[r]:,.0f})")
-            shown = "" if np.isnan(price[r]) else f"{np.mean(pays):.0%}"
+            shown = "" if np.isnan(price[r]) else f"{np.mean(paying):.0%}"
             print(f"| {name} | | | | {shown} | {f'{np.mean(own):.0%}' if own.size else ''} "
                   f"| {np.mean(a / (a + b)):.2f} |")
 

@@ -157,7 +157,6 @@ class ScenarioModel:
         set_draw(raw, self.source, self.names, theta, rng, self.max_level)
         return scenario.from_dict(raw, self.source)
 
-
     def scored_by(self, kind: str, replicates: int | None = None) -> ScenarioModel:
         """This model with every target's distance `kind` (and `replicates` runs a draw)."""
         return dataclasses.replace(

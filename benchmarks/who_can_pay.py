@@ -15,6 +15,7 @@ belief in the route's success.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
@@ -31,8 +32,9 @@ def main() -> None:
     ap.add_argument("--date", default="2022-07-01")
     ap.add_argument("--replicate", type=int, default=0, help="posterior draw i with seed i")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument("--posterior", help="a posterior.json (default: the shipped one)")
     args = ap.parse_args()
-    post = posterior.load(posterior.bundled(SCENARIO))
+    post = posterior.load(Path(args.posterior) if args.posterior else posterior.bundled(SCENARIO))
     sc = post.scenario(SCENARIO, args.set, args.replicate)
     sim = Sim(sc, seed=args.replicate)
     sim.advance(int((np.datetime64(args.date) - np.datetime64(str(sc.start))).astype(int)))

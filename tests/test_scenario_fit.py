@@ -223,6 +223,9 @@ def test_a_run_stopped_above_the_tolerance_is_one_that_would_have_ended_above_it
     runs = [scenario_fit.Sim(model.scenario_at(theta, model.end), seed=int(seed)).run()
             for seed in seeds]
     assert model.score(runs) == whole
+    assert [sim.seed for sim in model.simulations(theta, np.random.default_rng(1))] == list(seeds)
+    weights = np.array([weight for _, _, weight, _ in model.targets])
+    assert weights @ model.parts(runs) / weights.sum() == pytest.approx(whole, rel=1e-12)
     bounds = [model.score(runs, day) for day in range(0, len(runs[0].dates), 200)]
     assert all(b <= whole + 1e-12 for b in bounds) and bounds == sorted(bounds)
 

@@ -165,8 +165,7 @@ class ScenarioModel:
 
     def __call__(self, theta: np.ndarray, rng: np.random.Generator,
                  epsilon: float = np.inf) -> float:
-        sc = self.scenario_at(theta, self.end)
-        sims = [Sim(sc, seed=int(rng.integers(2**31))) for _ in range(self.replicates)]
+        sims = self.simulations(theta, rng)
         n_days = sims[0].world.n_days
         for day in range(CHUNK_DAYS, n_days, CHUNK_DAYS):  # side by side, scored as they go
             for sim in sims:
@@ -181,13 +180,28 @@ class ScenarioModel:
         """The weighted distance of the replicates' runs; before `day` (the first day not
         yet simulated) a lower bound from the rows already complete."""
         total = weights = 0.0
-        for series, kind, weight, rows in self.targets:
-            done = list(rows) if day is None else [r for r in rows if r.last < day]
-            if done:
-                sim = np.array([simulated(res, series, done) for res in runs])
-                total += weight * distance(sim, done, kind, None if day is None else len(rows))
+        for (_, _, weight, _), part in zip(self.targets, self.parts(runs, day), strict=True):
+            total += weight * part
             weights += weight
         return total / weights
+
+    def parts(self, runs: list[Results], day: int | None = None) -> list[float]:
+        """Each target's own distance, unweighted (0 where no row is complete before `day`):
+        which series a change of parameters brings closer and which it pushes away."""
+        out = []
+        for series, kind, _, rows in self.targets:
+            done = list(rows) if day is None else [r for r in rows if r.last < day]
+            if not done:
+                out.append(0.0)
+                continue
+            sim = np.array([simulated(res, series, done) for res in runs])
+            out.append(distance(sim, done, kind, None if day is None else len(rows)))
+        return out
+
+    def simulations(self, theta: np.ndarray, rng: np.random.Generator) -> list[Sim]:
+        """The draw's replicates, not yet run, their seeds from `rng`."""
+        sc = self.scenario_at(theta, self.end)
+        return [Sim(sc, seed=int(rng.integers(2**31))) for _ in range(self.replicates)]
 
 
 def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np.ndarray,

@@ -28,7 +28,7 @@ import numpy as np
 from channelsim.analysis import posterior, scenario_fit
 from channelsim.results import Results
 
-SCENARIO = "channel-history"
+SCENARIO, PERSISTENCE = "channel-history", "weather.persistence"
 
 
 @cache
@@ -59,13 +59,15 @@ def _one(task: tuple[str | None, bool, str, int, int, float, bool]) -> list[floa
 def _paired(d: np.ndarray, j: int) -> tuple[float, float]:
     """Mean and standard error of value j's difference from the first, over draws."""
     diff = d[:, j] - d[:, 0]
-    return diff.mean(), (statistics.stdev(diff) / len(diff) ** 0.5 if j else 0.0)
+    if not j:
+        return 0.0, 0.0
+    return diff.mean(), (statistics.stdev(diff) / len(diff) ** 0.5 if len(diff) > 1 else np.nan)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posterior", help="a posterior.json (default: the shipped one)")
-    ap.add_argument("--name", default="weather.persistence", help="a fitted parameter")
+    ap.add_argument("--name", default=PERSISTENCE, help="a fitted parameter")
     values = ap.add_mutually_exclusive_group()
     values.add_argument("--values", type=float, nargs="+", help="values to set it to")
     values.add_argument("--shifts", type=float, nargs="+",
@@ -76,6 +78,9 @@ def main() -> None:
     ap.add_argument("--crps", action="store_true", help="two runs a draw, crps_log distances")
     args = ap.parse_args()
     shift = args.shifts is not None
+    if args.values is None and not shift and args.name != PERSISTENCE:
+        raise SystemExit(f"--name {args.name}: give --values or --shifts (the default values "
+                         f"are {PERSISTENCE}'s)")
     grid = args.shifts if shift else (args.values or [0.0, 0.33, 0.7, 0.9])
     model, post = _problem_and_posterior(args.posterior, args.crps)
     if args.name not in post.names:

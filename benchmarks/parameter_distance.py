@@ -26,7 +26,6 @@ from pathlib import Path
 import numpy as np
 
 from channelsim.analysis import posterior, scenario_fit
-from channelsim.results import Results
 
 SCENARIO, PERSISTENCE = "channel-history", "weather.persistence"
 
@@ -49,18 +48,15 @@ def _one(task: tuple[str | None, bool, str, int, int, float, bool]) -> list[floa
     theta = post.draws[particle].copy()
     at = list(post.names).index(name)
     theta[at] = theta[at] + value if shift else value
-    sims = model.simulations(theta, np.random.default_rng(seed))
-    for sim in sims:
-        sim.advance(sim.world.n_days)
-    runs = [Results.from_sim(sim) for sim in sims]
+    runs = [sim.run() for sim in model.simulations(theta, np.random.default_rng(seed))]
     return [model.score(runs), *model.parts(runs)]
 
 
 def _paired(d: np.ndarray, j: int) -> tuple[float, float]:
     """Mean and standard error of value j's difference from the first, over draws."""
-    diff = d[:, j] - d[:, 0]
     if not j:
         return 0.0, 0.0
+    diff = d[:, j] - d[:, 0]
     return diff.mean(), (statistics.stdev(diff) / len(diff) ** 0.5 if len(diff) > 1 else np.nan)
 
 

@@ -200,3 +200,39 @@ def test_fuzzed_overrides_never_crash_validate(overrides):
     except scenario.ScenarioError as exc:
         assert exc.render()
 
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["run", "channel-history", "--set", "notasection.x=1"],
+     ["notasection (--set notasection.x=1): unknown key", "allowed: name,", "routes"]),
+    (["run", "calais-clearance", "--set", "end=2019-01-01"],
+     ["error: --set:", "end (--set end=2019-01-01)", "before the start, 2020-08-15"]),
+    (["validate", "calais-clearance", "--set", "start=2021-01-01"],  # the file's end is wrong now
+     ["error: --set:", "end (--set start=2021-01-01)", "allowed: 2021-01-01 or later"]),
+    (["sweep", "calais-clearance", "--param", "sites.calais.officerz=200:2000:3"],
+     ["error: --param:", "(--param sites.calais.officerz=200:2000:3)",
+      "did you mean 'officers'"]),
+    (["compare", "calais-clearance", "calais-clearance", "--set-b", "sites.calais.oficers=5"],
+     ["error: --set-b:", "(--set-b sites.calais.oficers=5)", "did you mean 'officers'"]),
+    (["run", "channel-history", "--set", "sites.calais.officers={2014-01-01 = 500"],
+     ["(--set sites.calais.officers={2014-01-01 = 500)", "not valid TOML",
+      "unclosed inline table"]),
+    (["validate", "channel-history", "--set", "arrivals.seasonality=[1, 2"],
+     ["arrivals.seasonality (--set", "not valid TOML", "unclosed array"]),
+])
+def test_a_message_names_the_override_that_caused_it(capsys, argv, words):
+    err = _refused(capsys, argv, *words)
+    assert ".toml" not in err  # the bundled file is not to blame
+
+
+def test_a_bare_word_is_still_a_string(capsys):
+    assert cli.main(["validate", "channel-history", "--set", "sites.calais.policy.type=detain",
+                     "--set", "sites.calais.policy.days=2"]) == 0
+
+
+def test_an_unknown_option_gets_the_commands_usage_and_a_suggestion(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["run", "--sed", "3"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith("usage: channelsim run ")
+    assert "unrecognized arguments: --sed; did you mean '--seed'?" in err

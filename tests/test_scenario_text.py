@@ -67,3 +67,31 @@ def test_new_refuses_an_existing_file_or_a_name_without_toml(tmp_path, capsys):
     assert cli.main(["scenarios", "new", os.fsdecode(bytes(tmp_path / "a") + b"\xff.toml")]) == 2
     assert "UTF-8" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [path]  # nothing half-written
+
+
+def test_validate_warns_of_a_changed_number_without_a_source(tmp_path, capsys):
+    path = tmp_path / "mine.toml"
+    assert cli.main(["scenarios", "new", str(path)]) == 0
+    text = path.read_text()
+    assert "warns of a number without a source" in text
+    path.write_text(text.replace("# behaviour.attempt_probability = ",
+                                 "behaviour.attempt_probability = 0.5 # "))
+    capsys.readouterr()
+    assert cli.main(["validate", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "valid scenario" in out
+    assert err.startswith(f"warning: {path}: 1 number without a usable source")
+    assert "behaviour.attempt_probability = 0.5: no source" in err
+    assert '"behaviour.attempt_probability" = "assumption: <why this value>"' in err
+    assert cli.main(["validate", str(path), "--strict"]) == 2
+    assert "behaviour.attempt_probability = 0.5: no source" in capsys.readouterr().err
+    path.write_text(path.read_text().replace('# "behaviour.attempt_probability" = ',
+                                             '"behaviour.attempt_probability" = '))
+    assert cli.main(["validate", str(path), "--strict"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("name", scenario.bundled_names())
+def test_a_bundled_scenario_validates_strictly_without_warnings(capsys, name):
+    assert cli.main(["validate", name, "--strict"]) == 0
+    assert capsys.readouterr().err == ""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, jsontext, limits
-from .errors import BackendError, ScenarioError, StoreError
+from .errors import BackendError, Override, ScenarioError, StoreError, did_you_mean
 from .experiments import sweep as sweeps
 
 if TYPE_CHECKING:  # the engine, numba and DuckDB load only in the commands that run, and
@@ -69,10 +69,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+class _Command(argparse.ArgumentParser):
+    """A command's parser: an option it does not know is refused with this command's usage
+    and its nearest option (`run --sed 3`: did you mean '--seed'?), not the top-level usage."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed, extra = super().parse_known_args(args, namespace)
+        if extra:
+            self.error(_unrecognized(extra, list(self._option_string_actions)))
+        return parsed, extra
+
+
+def _unrecognized(extra: list[str], options: list[str]) -> str:
+    hint = did_you_mean(extra[0], [o for o in options if o.startswith("--")]
+                        ) if extra[0].startswith("-") else ""
+    return f"unrecognized arguments: {' '.join(extra)}" + (f"; {hint.strip()}" if hint else "")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="channelsim", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"channelsim {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Command)
 
     r = sub.add_parser("run", help="simulate a scenario, print a summary, write results")
     r.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
@@ -85,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("a", help="the baseline scenario (file or bundled name)")
     c.add_argument("b", help="the alternative scenario")
     c.add_argument("--set-b", dest="overrides_b", action="append", default=[],
+                   type=lambda text: Override(text, "--set-b"),
                    metavar="KEY=VALUE", help="override a value of B only (the lever to test)")
     c.add_argument("--different-periods", action="store_true",
                    help="compare scenarios whose start and end differ (refused otherwise)")
@@ -109,6 +127,8 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a scenario file; nothing is run")
     v.add_argument("scenario")
     v.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    v.add_argument("--strict", action="store_true",
+                   help="refuse a number without a source in [sources] (default: warn)")
     v.set_defaults(handler=_cmd_validate)
 
     cal = sub.add_parser("calibrate", help="fit a scenario's [calibration] priors to the "
@@ -302,11 +322,12 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
 
     params = [sweeps.parse_param(text) for text in args.params]
     points = sweeps.design(params, args.design, args.points, seed=args.seed)
-    scs = [scenario.load(args.scenario, args.overrides + sweeps.overrides(pt)) for pt in points]
+    scs = [scenario.load(args.scenario, args.overrides + sweeps.overrides(pt, params))
+           for pt in points]
     name = scs[0].name
     out = _out(args, f"sweep-{name}", scs[:1], variant=bool(args.overrides))
     seeds, post = _seeds(args), _posterior(args, args.scenario, scs)
-    runs = [[post.scenario(args.scenario, args.overrides + sweeps.overrides(pt), s)
+    runs = [[post.scenario(args.scenario, args.overrides + sweeps.overrides(pt, params), s)
              for s in seeds] if post else [sc] * len(seeds)
             for pt, sc in zip(points, scs, strict=True)]
     with _experiment(args, err, sum(runs, []) if post else scs, out, f"{name} sweep",
@@ -512,9 +533,28 @@ def _cmd_validate(args: argparse.Namespace, err: Console) -> int:
             raise ScenarioError(args.scenario, problems, "cannot be calibrated")
     for line in doubts(sc):
         err.print(f"warning: {line}", highlight=False, markup=False)
+    _check_sources(args, err)
     print(f"{args.scenario}: valid scenario '{sc.name}' ({sc.start} to {sc.end}, "
           f"{len(sc.sites)} sites, {len(sc.routes)} routes, hash {sc.digest()})")
     return 0
+
+
+def _check_sources(args: argparse.Namespace, err: Console) -> None:
+    """A number of the file (not of a --set) without a source: legal, so a warning, since the
+    scenario then cannot say where it comes from; refused with --strict."""
+    from . import provenance, scenario
+
+    problems = provenance.unsourced(scenario.read_raw(scenario.resolve_path(args.scenario)))
+    if not problems:
+        return
+    example = problems[0][0].partition(" = ")[0]
+    found = ScenarioError(args.scenario, problems, (
+        f"{len(problems)} number{'s' * (len(problems) > 1)} without a usable source (valid, "
+        "but it cannot say where it comes from); give each a line in the file's [sources], "
+        f"e.g. \"{example}\" = \"assumption: <why this value>\""))
+    if args.strict:
+        raise found
+    err.print(f"warning: {found.render()}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:

@@ -1,10 +1,15 @@
 """Bad input and the failures of a results store or a backend, which the command line reports
-with exit code 2.
+with exit code 2, and the helpers their messages share.
 
 They live apart from the scenario's models, the store and the backends so that the command line
 can catch them without loading pydantic, DuckDB, numba and the engine for commands that use
 none of them (`--help`).
 """
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
 
 MAX_LINE = 300  # a message fits on a screen even when a key or value in it is huge
 
@@ -31,6 +36,35 @@ class ScenarioError(Exception):
 def clip(text: str, width: int = 60) -> str:
     """A key or value from the input, cut to fit a message."""
     return text if len(text) <= width else text[:width] + "..."
+
+
+def did_you_mean(name: str, allowed: Iterable[str]) -> str:
+    """"did you mean 'x'? " for the allowed name nearest a mistyped one, or nothing."""
+    hint = difflib.get_close_matches(name, list(allowed), n=1)
+    return f"did you mean '{hint[0]}'? " if hint else ""
+
+
+class Override(str):
+    """A `key=value` override that remembers the option it was given with (`--set-b`, or a
+    sweep's `--param` and its range), so that a message about it names what the user typed.
+    A plain string is a `--set`."""
+
+    option: str
+    typed: str
+
+    def __new__(cls, item: str, option: str = "--set", typed: str = "") -> Override:
+        self = super().__new__(cls, item)
+        self.option, self.typed = option, typed or item
+        return self
+
+
+def option_of(item: str) -> str:
+    return item.option if isinstance(item, Override) else "--set"
+
+
+def named(item: str) -> str:
+    """The override as the user typed it, e.g. `--set-b sites.calais.officers=5`."""
+    return f"{option_of(item)} {clip(item.typed if isinstance(item, Override) else item)}"
 
 
 def _printable(text: str) -> str:

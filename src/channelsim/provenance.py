@@ -4,8 +4,9 @@ A scenario's `[sources]` table maps a dotted key, or a prefix that covers a whol
 either `"evidence_id[, evidence_id]: note"` (rows of data/evidence.csv) or
 `"assumption: reason"`; the priors of a `[calibration]` section are marked `"prior: reason"`
 (a prior is a stated belief before the fit, not a number chosen to match the outcome).
-Every number must be covered; `channelsim scenarios show` prints each with its provenance, and
-the tests refuse a bundled scenario with an uncited number.
+Every number must be covered; `channelsim scenarios show` prints each with its provenance, the
+tests refuse a bundled scenario with an uncited number, and `channelsim validate` warns of one
+in a user's file (refuses it with `--strict`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from . import tomltext
 from .scenario import UNCITED, WHOLE_TABLES, is_series
 
 # text, and the towns' coordinates (geography, not evidence), need no source
@@ -106,6 +108,12 @@ def trace(raw: dict[str, Any]) -> list[Provenance]:
         rows.append(Provenance(key, value, cover, ids, note.strip(), assumption,
                                kind == "prior"))
     return rows
+
+
+def unsourced(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """("key = value", what is wrong) for each number whose source is missing or unusable."""
+    return [(f"{p.key} = {tomltext.inline(p.value)}", p.problem) for p in trace(raw)
+            if p.problem]
 
 
 def covering(key: str, sources: dict[str, str]) -> str | None:

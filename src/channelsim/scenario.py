@@ -6,7 +6,6 @@ so `channelsim validate` can tell a user exactly which line to fix.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
@@ -21,7 +20,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import ScenarioError, clip
+from .errors import ScenarioError, clip, did_you_mean, named, option_of
 
 Prob = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(strict=True, ge=0.0)]
@@ -372,7 +371,8 @@ class Scenario(Model):
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         if self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+            raise ValueError(f"end: {self.end} is before the start, {self.start}; allowed: "
+                             f"{self.start} or later")
         if (self.end - self.start).days > 30000:
             raise ValueError("the period is longer than 80 years")
         if not self.sites:
@@ -412,9 +412,8 @@ class Scenario(Model):
 def unknown(kind: str, name: str, defined: typing.Iterable[str]) -> str:
     """The message for a reference to an id that is not defined, with the nearest one."""
     defined = list(defined)
-    hint = difflib.get_close_matches(name, defined, n=1)
-    did = f"did you mean '{hint[0]}'? " if hint else ""
-    return f"no {kind} named '{name[:MAX_ID]}'; {did}defined: {', '.join(defined)}"
+    return (f"no {kind} named '{name[:MAX_ID]}'; {did_you_mean(name, defined)}defined: "
+            f"{', '.join(defined)}")
 
 
 def _positive(schedule: float | dict) -> bool:
@@ -446,12 +445,11 @@ def resolve_path(name_or_path: str | Path) -> Path:
     names = bundled_names()
     if text in names:
         return Path(str(resources.files("channelsim") / "scenarios" / f"{text}.toml"))
-    hint = difflib.get_close_matches(text, names, n=1)
-    extra = f" Did you mean '{hint[0]}'?" if hint else ""
     local = f" A file is given as a path: ./{text}." if Path(text).is_file() else ""
     raise ScenarioError(
         text[:200],
-        [("", f"no bundled scenario of that name.{extra} Bundled: {', '.join(names)}.{local}")],
+        [("", f"no bundled scenario of that name; {did_you_mean(text, names)}bundled: "
+              f"{', '.join(names)}.{local}")],
     )
 
 
@@ -468,24 +466,43 @@ def load(name_or_path: str | Path, overrides: list[str] | tuple[str, ...] = ()) 
 
         check_memory(sc, source)
     except ScenarioError as exc:
-        raise _blame_overrides(exc, overrides) from None
+        raise _blame_overrides(exc, overrides, path) from None
     return sc
 
 
-def _blame_overrides(exc: ScenarioError, overrides: list[str] | tuple[str, ...]
+def _blame_overrides(exc: ScenarioError, overrides: list[str] | tuple[str, ...], path: Path
                      ) -> ScenarioError:
-    """Problems at a key an override set are the override's, not the file's."""
-    keys = {item.partition("=")[0].strip(): item for item in overrides}
-    problems, blamed = [], 0
+    """Problems at a key an override set, under it or above it (a section it made up) are the
+    override's; the others are every override's when the file alone is valid (an `end` that
+    falls before the file's `start`), and the file's otherwise."""
+    if not overrides:
+        return exc
+    file_valid = _valid(path)
+    problems, options, blamed = [], [], 0
     for key, msg in exc.problems:
-        item = next((item for k, item in keys.items()
-                     if key == k or key.startswith(k + ".")), None)
-        blamed += item is not None
-        problems.append((f"{key} (--set {clip(item)})" if item else key, msg))
+        items = [i for i in overrides if _near(key, i)] or (list(overrides) if file_valid else [])
+        options = list(dict.fromkeys(options + [option_of(i) for i in items]))
+        blamed += bool(items)
+        problems.append((f"{key} ({', '.join(named(i) for i in items)})" if items else key, msg))
     if not blamed:
         return exc
-    source = "--set" if blamed == len(problems) else f"{exc.source} with --set"
-    return ScenarioError(source, problems, exc.headline)
+    source = ", ".join(options)
+    return ScenarioError(source if blamed == len(problems) else f"{exc.source} with {source}",
+                         problems, exc.headline)
+
+
+def _near(key: str, item: str) -> bool:
+    """Whether a problem at `key` is at, under or above the key the override sets."""
+    own = item.partition("=")[0].strip()
+    return key == own or key.startswith(own + ".") or own.startswith(key + ".")
+
+
+def _valid(path: Path) -> bool:
+    try:
+        load(path)
+    except ScenarioError:
+        return False
+    return True
 
 
 def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -610,32 +627,53 @@ def apply_override(raw: dict[str, Any], item: str, source: str) -> None:
     key, sep, text = item.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise ScenarioError("--set", [(clip(item), "not of the form dotted.key=value")])
+        raise _refused(item, "", "not of the form dotted.key=value")
     if len(item) > MAX_OVERRIDE:
-        raise ScenarioError("--set", [(clip(key), f"an override is at most {MAX_OVERRIDE:,} "
-                                                   "characters")])
-    try:
-        value = tomllib.loads(f"v = {text.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = text.strip()  # a bare word is taken as a string
-    except RecursionError:
-        raise ScenarioError("--set", [(clip(key), f"nested deeper than {MAX_DEPTH} levels")]
-                            ) from None
-    check_depth(value, "--set", key)
+        raise _refused(item, key, f"an override is at most {MAX_OVERRIDE:,} characters")
+    value = _override_value(item, key, text.strip())
+    check_depth(value, named(item), key)
     node = raw
     parts = key.split(".")
     if len(parts) > MAX_DEPTH:
-        raise ScenarioError("--set", [(clip(key), f"nested deeper than {MAX_DEPTH} levels")])
+        raise _refused(item, key, f"nested deeper than {MAX_DEPTH} levels")
     if len(parts) > 2 and parts[0] in ("sites", "routes") and isinstance(raw.get(parts[0]), dict) \
             and parts[1] not in raw[parts[0]]:
         kind = parts[0][:-1]
-        raise ScenarioError("--set", [(clip(key), unknown(kind, parts[1], raw[parts[0]]))])
+        raise _refused(item, key, unknown(kind, parts[1], raw[parts[0]]))
     for part in parts[:-1]:
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            raise ScenarioError("--set", [(clip(key), f"'{part}' holds a value, not a table")])
+            raise _refused(item, key, f"'{part}' holds a value, not a table")
         node = child
     node[parts[-1]] = value
+
+
+# a value opening a table, a list or a quoted string is meant as TOML, never as a bare word
+TOML_OPENERS = ("{", "[", '"', "'")
+VALUE_FORMS = 'a number, a date, true or false, "text", [a, list] or {key = value, ...}'
+
+
+def _override_value(item: str, key: str, text: str) -> Any:
+    """The value as TOML; a bare word that is not TOML is a string (`policy.type=detain`)."""
+    prefix = "v = "
+    try:
+        return tomllib.loads(prefix + text)["v"]
+    except tomllib.TOMLDecodeError as exc:
+        if not text.startswith(TOML_OPENERS):
+            return text
+        where = re.sub(r"at line 1, column (\d+)",
+                       lambda m: f"at character {int(m[1]) - len(prefix)}", str(exc))
+        reason = where.replace("at end of document", "at its end")
+        raise _refused(item, key, f"the value is not valid TOML: {reason[:1].lower()}"
+                                  f"{reason[1:]}; write {VALUE_FORMS}") from None
+    except RecursionError:
+        raise _refused(item, key, f"nested deeper than {MAX_DEPTH} levels") from None
+
+
+def _refused(item: str, key: str, why: str) -> ScenarioError:
+    """An override that cannot be applied, named as the user typed it."""
+    where = f"{clip(key)} ({named(item)})" if key else named(item)
+    return ScenarioError(option_of(item), [(where, why)])
 
 
 def _explain(err: dict[str, Any]) -> tuple[str, str]:
@@ -644,9 +682,8 @@ def _explain(err: dict[str, Any]) -> tuple[str, str]:
     kind = err["type"]
     if kind == "extra_forbidden" and model is not None:
         allowed = list(model.model_fields)
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        did = f"did you mean '{hint[0]}'? " if hint else ""
-        return path, f"unknown key; {did}allowed: {', '.join(allowed)}"
+        return path, (f"unknown key; {did_you_mean(str(loc[-1]), allowed)}allowed: "
+                      f"{', '.join(allowed)}")
     if kind == "missing":
         return path, "required key is missing"
     if kind == "union_tag_invalid":

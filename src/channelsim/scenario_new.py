@@ -2,8 +2,9 @@
 
 The file extends NAME and lists the main levers commented out, each with its value in NAME
 (as TOML, ready to edit) and where that value comes from, and a [sources] line for each to
-fill in: a changed number must cite its evidence or give its reason, or validation refuses
-it. As written it is NAME under a new name, and it is validated before it is kept.
+fill in: a changed number should cite its evidence or give its reason; `validate` warns of one
+that does not, and `validate --strict` refuses it. As written it is NAME under a new name, and
+it is validated before it is kept.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ def template(path: Path, parent: str) -> str:
     lines = [
         f"# {path.name}: a variant of {sc.name}. Uncomment a lever and change its value; give",
         "# each changed number its source in [sources] below (evidence ids of",
-        "# data/evidence.csv, or \"assumption: <reason>\"), or validation refuses it. Check it",
-        f"# with `channelsim validate {path}`; every value of {sc.name}:",
+        "# data/evidence.csv, or \"assumption: <reason>\"). Check it with",
+        f"# `channelsim validate {path}`: it warns of a number without a source (and",
+        f"# `--strict` refuses it); every value of {sc.name}:",
         f"# `channelsim scenarios show {parent}`.",
         f"extends = {tomltext.inline(extends)}",
         f"name = {tomltext.inline(path.stem)}",

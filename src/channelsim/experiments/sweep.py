@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import Override, ScenarioError
 
 DESIGNS = ("grid", "lhs")
 MAX_POINTS = 10_000  # each point is a scenario loaded, planned and run
@@ -30,6 +31,7 @@ class Param:
     high: float
     steps: int | None
     whole: bool
+    text: str  # as typed, KEY=LOW:HIGH:STEPS, for messages about the values it gives
 
 
 def parse_param(text: str) -> Param:
@@ -57,7 +59,7 @@ def parse_param(text: str) -> Param:
             raise bad("STEPS must be a whole number") from None
         if not 2 <= steps <= MAX_POINTS:
             raise bad(f"STEPS must be from 2 to {MAX_POINTS:,}")
-    return Param(key, low, high, steps, isinstance(low, int) and isinstance(high, int))
+    return Param(key, low, high, steps, isinstance(low, int) and isinstance(high, int), text)
 
 
 def design(params: list[Param], kind: str, points: int | None = None, seed: int = 0
@@ -100,9 +102,12 @@ def _within(points: int, option: str, what: str) -> None:
                                           "(fewer steps, or --design lhs with --points)")])
 
 
-def overrides(point: dict[str, int | float]) -> list[str]:
-    """The point as `--set` style overrides."""
-    return [f"{key}={value!r}" for key, value in point.items()]
+def overrides(point: dict[str, int | float], params: Sequence[Param] = ()) -> list[str]:
+    """The point as `--set` style overrides; given the sweep's params, a message about one
+    names the `--param` it comes from."""
+    typed = {p.key: p.text for p in params}
+    return [Override(f"{key}={value!r}", "--param", typed[key]) if key in typed
+            else f"{key}={value!r}" for key, value in point.items()]
 
 
 def summary(name: str, kind: str, params: list[Param], seeds: list[int],

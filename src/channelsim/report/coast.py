@@ -40,20 +40,33 @@ def box(lons: list[float], lats: list[float]) -> tuple[float, float, float, floa
             round(min(lats) - 0.4, 1), round(max(max(lats) + 0.6, 51.6), 1))
 
 
-# where crossings land in England, by mode: the ports for lorries on ferries, the tunnel's
-# terminal, the beaches where small boats come ashore (schematic: routes carry no endpoint)
+# where crossings land in England, by mode: the tunnel's terminal and the beaches where small
+# boats come ashore (schematic: routes carry no endpoint); the nearest one is drawn
 LANDINGS = {
-    "lorry_ferry": {"Dover": (1.31, 51.12), "Newhaven": (0.06, 50.79),
-                    "Portsmouth": (-1.09, 50.80), "Poole": (-1.98, 50.71)},
     "lorry_tunnel": {"Folkestone": (1.15, 51.09)},
     "small_boat": {"Dungeness": (0.97, 50.92), "Hastings": (0.58, 50.85),
                    "Selsey": (-0.79, 50.73)},
 }
+# a ferry lands where it sails to: the French ports, and each one's English port
+FERRY_PORTS = {"Dunkirk": (2.20, 51.05), "Calais": (1.87, 50.97), "Dieppe": (1.08, 49.93),
+               "Ouistreham": (-0.25, 49.29), "Cherbourg": (-1.62, 49.65)}
+SAILS_TO = {"Dunkirk": "Dover", "Calais": "Dover", "Dieppe": "Newhaven",
+            "Ouistreham": "Portsmouth", "Cherbourg": "Poole"}
+PORTS = {"Dover": (1.31, 51.12), "Newhaven": (0.06, 50.79), "Portsmouth": (-1.09, 50.80),
+         "Poole": (-1.98, 50.71)}
 
 
 def landing(mode: str, lon: float, lat: float) -> tuple[str, float, float]:
-    """The nearest landing in England for a route of `mode` from (lon, lat)."""
-    options = LANDINGS.get(mode, LANDINGS["lorry_ferry"])
-    name, (x, y) = min(options.items(),
-                       key=lambda kv: (kv[1][0] - lon) ** 2 + (kv[1][1] - lat) ** 2)
-    return name, x, y
+    """Where a route of `mode` from (lon, lat) lands in England: for a ferry the port its
+    nearest French port sails to (Ouistreham's to Portsmouth, not to the nearer Newhaven),
+    otherwise the nearest landing."""
+    if mode in LANDINGS:
+        name = _nearest(LANDINGS[mode], lon, lat)
+        return (name, *LANDINGS[mode][name])
+    port = SAILS_TO[_nearest(FERRY_PORTS, lon, lat)]
+    return (port, *PORTS[port])
+
+
+def _nearest(places: dict[str, tuple[float, float]], lon: float, lat: float) -> str:
+    return min(places, key=lambda name: (places[name][0] - lon) ** 2
+               + (places[name][1] - lat) ** 2)

@@ -58,6 +58,49 @@ def test_narrow_output_prints_whole_rows():
     assert "341,024" in text and "attempts: 2;" in text  # the By site row, wrapped
 
 
+def _interval(mean, low, high):
+    return {"mean": mean, "p05": low, "p95": high}
+
+
+def test_a_table_of_intervals_too_wide_for_its_numbers_prints_row_by_row():
+    """rich measures a no_wrap column by its longest word: the By site table of replicates
+    seemed to fit in 80 columns, and was printed with its names gone and its numbers cut."""
+    by_site = {"calais": _interval(74_224, 62_606, 86_367),
+               "dunkirk": _interval(149_051, 104_524, 175_713),
+               "ouistreham": _interval(2_190, 1_718, 2_743)}
+    summary = {"scenario": "s", "start": "2020-01-01", "end": "2020-02-01", "reps": 3,
+               "scorecard": {"crossings": _interval(225_464, 168_993, 263_732)},
+               "crossings_by_site": by_site,
+               "attempts_by_site": dict.fromkeys(by_site, _interval(763_970, 693_429, 825_213)),
+               "peak_present_by_site": dict.fromkeys(by_site, _interval(28_015, 8_696, 46_396)),
+               "crossings_by_route": {}, "crossings_by_year": {}}
+    wide = _printed(report_text.print_summary, summary, 1000)
+    for width in (60, 80, 100):
+        text = _printed(report_text.print_summary, summary, width)
+        assert max(len(line) for line in text.splitlines()) <= width
+        assert _numbers(wide) <= _numbers(text) and "…" not in text
+        assert all(site in text for site in by_site)
+
+
+def test_a_narrow_sweep_names_the_parameters_of_each_point():
+    figures = {"crossings": 8_353.0, "interceptions": 23_009.0, "deaths": 1.0,
+               "injuries": 62.0, "peak_present": 2_236.0}
+    points = [{"values": {"sites.calais.officers": v, "sites.dunkirk.officers": 50},
+               "summary": {"scorecard": figures}} for v in (200, 2_000)]
+    sweep = {"scenario": "s", "design": "grid", "reps": 1, "points": points,
+             "params": list(points[0]["values"])}
+    text = _printed(report_text.print_sweep, sweep, 60)
+    assert "sites.calais.officers = 2,000, sites.dunkirk.officers = 50" in text
+    assert "crossings: 8,353;" in text
+
+
+def test_stderr_never_breaks_a_path(tmp_path, capsys):
+    path = tmp_path / ("a-folder-name-long-enough-that-the-path-is-wider-than-eighty-columns"
+                       ".toml")
+    assert cli.main(["scenarios", "new", str(path)]) == 0
+    assert f"wrote {path}, extending channel-history:" in capsys.readouterr().err
+
+
 def test_piped_output_is_wide_and_width_is_an_option(capsys):
     assert report_text.console().width == report_text.PIPE_WIDTH  # pytest captures stdout
     assert report_text.console(50).width == 50

@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from rich.console import Console
 
-    err = Console(stderr=True)
+    # messages are whole lines, wrapped by the terminal if at all: rich's own wrapping (at 80
+    # columns when piped) broke paths, so one copied from a log or a terminal did not work
+    err = Console(stderr=True, soft_wrap=True)
     try:
         return args.handler(args, err)
     except ScenarioError as exc:

@@ -12,10 +12,10 @@ import os
 import sys
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions
 from rich.measure import Measurement
 from rich.padding import Padding
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 PIPE_WIDTH = 200  # piped output without COLUMNS or --width: wide enough for every summary
@@ -28,21 +28,43 @@ def console(width: int | None = None) -> Console:
     return Console(width=width)
 
 
-def emit(console: Console, table: Table) -> None:
-    """The table, or, if its narrowest form is wider than the console, each row as its first
-    cell followed by an indented paragraph of `header: cell` pairs, wrapped between words."""
+def emit(console: Console, table: Table, keys: int = 0) -> None:
+    """The table, or, if its narrowest form with every figure whole is wider than the console,
+    each row as a heading followed by an indented paragraph of `header: cell` pairs, wrapped
+    between words. The heading is the first cell (a label), or with `keys` the first `keys`
+    cells as `header = cell` (a sweep's parameter values, meaningless without their names)."""
     unbounded = console.options.update_width(10**6)  # a measure is clipped to its width
+    _hold_figures(console, unbounded, table)
     if Measurement.get(console, unbounded, table).minimum <= console.width:
         console.print(table)
         return
     if table.title:
         console.print(Text(str(table.title), style="bold"))
-    columns = table.columns
+    columns, named = table.columns, max(keys, 1)
     for cells in zip(*(column.cells for column in columns), strict=True):
         pairs = [Text.assemble(f"{column.header}: " if column.header else "", cell)
-                 for column, cell in zip(columns[1:], cells[1:], strict=True) if str(cell)]
-        console.print(Text("") + cells[0], style="bold")
+                 for column, cell in zip(columns[named:], cells[named:], strict=True)
+                 if str(cell)]
+        console.print(_heading(columns[:keys], cells), style="bold")
         console.print(Padding(Text("; ").join(pairs), (0, 0, 0, 2), expand=False))
+
+
+def _heading(keys: list[Column], cells: tuple[Any, ...]) -> Text:
+    """A row's first cell, or its key cells each named: `header = cell, ...`."""
+    if not keys:
+        return Text("") + cells[0]
+    return Text(", ").join(Text.assemble(f"{column.header} = ", cell)
+                           for column, cell in zip(keys, cells, strict=False))
+
+
+def _hold_figures(console: Console, options: ConsoleOptions, table: Table) -> None:
+    """A no_wrap column's minimum width becomes its widest cell: rich measures it by its
+    longest word, so a table of intervals seemed to fit and was printed with numbers cut."""
+    for column in table.columns:
+        if column.no_wrap:
+            cells = [*column.cells, *([column.header] if table.show_header else [])]
+            column.min_width = max((Measurement.get(console, options, cell).maximum
+                                    for cell in cells), default=0)
 
 
 SCORECARD_LABELS = {
@@ -204,7 +226,7 @@ def print_sweep(s: dict[str, Any], console: Console) -> None:
         card = point["summary"]["scorecard"]
         table.add_row(*(fmt(v) for v in point["values"].values()),
                       *(fmt(card[f], True) for f in figures))
-    emit(console, table)
+    emit(console, table, keys=len(s["params"]))
 
 
 def _half(interval: list[float] | None, whole: bool = False) -> str:

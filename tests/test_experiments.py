@@ -93,7 +93,7 @@ def test_pairing_narrows_the_interval_on_a_lever_that_matters():
     more = scenario.from_dict(tiny(**{"sites.calais.officers": 300}))
     seeds = range(12)
     result = compare([channelsim.run(base, s).summary() for s in seeds],
-                     [channelsim.run(more, s).summary() for s in seeds])
+                     [channelsim.run(more, s).summary() for s in seeds], "calais")
     crossings = result["effects"]["scorecard"]["crossings"]
     lo, hi = crossings["ci90"]
     ulo, uhi = crossings["unpaired_ci90"]

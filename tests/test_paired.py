@@ -15,6 +15,9 @@ from channelsim.experiments.policy import policy, ratio
 
 from .test_cli import _tiny_file
 
+DUNKIRK = ('[sites.dunkirk]\nname = "Dunkirk"\nlat = 51.0\nlon = 2.3\nofficers = 50\n'
+           '[routes.dunkirk_ferry]\nsite = "dunkirk"\nmode = "lorry_ferry"\nopportunities = 10\n')
+
 
 def summary(crossings: dict[str, float], cost: float) -> dict:
     return {"scorecard": {"crossings": sum(crossings.values()), "public_cost": cost},
@@ -28,7 +31,7 @@ def test_displacement_share_and_cost_per_crossing_on_a_constructed_case():
     a = [summary({"calais": 1000, "dunkirk": 200}, 1e6) for _ in falls]
     b = [summary({"calais": 1000 - f, "dunkirk": 200 + r}, 1e6 + 100 * (f - r))
          for f, r in zip(falls, rises, strict=True)]
-    out = policy(a, b)
+    out = policy(a, b, "calais")
     assert out["main_site"] == "calais"
     share = out["displacement_share"]
     assert share["estimate"] == pytest.approx(0.3)
@@ -43,6 +46,30 @@ def test_displacement_share_and_cost_per_crossing_on_a_constructed_case():
     cost = out["cost_per_prevented_crossing"]
     assert cost["estimate"] == pytest.approx(100.0)
     assert cost["ci90"] == pytest.approx([100.0, 100.0])  # cost exactly 100 x prevented
+
+
+def test_the_main_site_is_the_one_given_not_the_one_that_fell_most():
+    """Dunkirk falls by 100 and Calais by 10 a seed: the displacement is still over Calais's
+    fall, the rise elsewhere being Dunkirk's -100 and Ouistreham's +5."""
+    a = [summary({"calais": 1000, "dunkirk": 500, "ouistreham": 10}, 1e6) for _ in range(3)]
+    b = [summary({"calais": 990 - i, "dunkirk": 400, "ouistreham": 15}, 1e6) for i in range(3)]
+    out = policy(a, b, "calais")
+    assert out["main_site"] == "calais"
+    assert out["displacement_share"]["estimate"] == pytest.approx(-95 / 11)
+    assert "over the fall at calais" in out["displacement_share"]["denominator"]
+
+
+def test_compare_takes_the_scenarios_main_site(tmp_path, capsys):
+    """The tiny scenario with a second site declares no main site: its first, calais.
+    Declared dunkirk, it is dunkirk, though B's officers make calais's crossings fall most."""
+    path = _tiny_file(tmp_path)
+    path.write_text(path.read_text() + DUNKIRK)
+    args = ["--set-b", "sites.calais.officers=400", "--reps", "2", "--workers", "1", "--json"]
+    for declared, main in ((None, "calais"), ("dunkirk", "dunkirk")):
+        more = ["--set", f"main_site={declared}"] if declared else []
+        assert cli.main(["compare", str(path), str(path), *more, *args,
+                         "--out", str(tmp_path / main)]) == 0
+        assert json.loads(capsys.readouterr().out)["policy"]["main_site"] == main
 
 
 def test_undefined_ratios_say_why():

@@ -322,3 +322,36 @@ def test_the_inflow_band_walks_each_particle_through_its_fitted_log_levels():
     assert band.mid == pytest.approx(expected)
     assert band.hi90[2] == pytest.approx(50000.0)  # 4000 e^3 is over the cap
     assert _inflow(names[:2], draws[:, :2], weights, cal) is None
+
+
+def test_reports_at_posterior_draws_use_every_replicate_of_each_arm(tmp_path):
+    """At posterior draws each replicate is its own scenario, so its own hash: the series
+    have bands and the map is the mean over every replicate, not the first run's."""
+    from channelsim.report.figures import Chart, Map, sections
+    from channelsim.report.load import load
+    from tests.test_posterior import DRAWS, NAMES, SHORT
+
+    path, post = tmp_path / "q1.toml", tmp_path / "posterior.json"
+    path.write_text(SHORT)
+    post.write_text(json.dumps({"names": NAMES, "draws": DRAWS, "weights": [0.3, 0.3, 0.4],
+                                "settings": {"seed": 11}}))
+    common = ["--reps", "3", "--posterior", str(post), "--workers", "1"]
+    assert cli.main(["run", str(path), "--out", str(tmp_path / "run"), *common]) == 0
+    assert cli.main(["compare", str(path), str(path), "--set-b", "sites.calais.officers=2000",
+                     "--out", str(tmp_path / "cmp"), *common]) == 0
+    for folder, arms in (("run", 1), ("cmp", 2)):
+        exp = load(tmp_path / folder)
+        assert exp.sites["scenario_hash"].nunique() > arms  # the draws differ
+        figures = [f for s in sections(exp) for f in s.figures]
+        charts = [f for f in figures if isinstance(f, Chart) and f.title in SERIES]
+        assert len(charts) == len(SERIES)
+        for chart in charts:
+            assert all(b.lo90 is not None for b in chart.bands), chart.title
+        if folder == "cmp":
+            assert {b.name[:3] for b in charts[0].bands} == {"A: ", "B: "}
+        if folder == "run":
+            (drawn,) = [f for f in figures if isinstance(f, Map)]
+            mean = exp.sites.groupby(["site", "seed"])["waiting"].mean().groupby("site").mean()
+            assert {s.name: s.people for s in drawn.sites} == pytest.approx(
+                {exp.definitions[exp.hashes[0]]["sites"][sid]["name"]: v
+                 for sid, v in mean.items()})

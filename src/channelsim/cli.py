@@ -294,6 +294,7 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
     from . import scenario
     from .experiments import compare
     from .report_text import print_comparison
+    from .world import main_site
 
     a = scenario.load(args.a, args.overrides)
     b = scenario.load(args.b, args.overrides + args.overrides_b)
@@ -311,7 +312,7 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
     runs = (arm_a + arm_b, seeds + seeds) if post else ([a, b], None)
     with _experiment(args, err, runs[0], out, f"{a.name} vs {b.name}", runs[1]) as (st, keys):
         result = compare(*(st.summaries([(x.digest(), s) for x, s in zip(arm, seeds, strict=True)])
-                           for arm in (arm_a, arm_b)))
+                           for arm in (arm_a, arm_b)), main_site(a))
         result |= _uncertainty(post, args.reps)
         st.export(out, keys, result)
     return _report(args, err, result, out, print_comparison)

@@ -180,7 +180,7 @@ class World:
             uk_payment=uk_payment,
             site_capacity=np.array([s.capacity or np.inf for s in sites], dtype=float),
             distance_km=_distances(sites),
-            main_site=site_ids.index(sc.main_site) if sc.main_site else 0,
+            main_site=site_ids.index(main_site(sc)),
             policies=policies,
             **policy_arrays(policies, len(dates)),
             arrival_share=_shares(daily(sites, "arrival_share")),
@@ -244,6 +244,11 @@ WorldArrays = namedtuple("WorldArrays", [
     if f.type == "np.ndarray" and f.name not in ("dates", "year", "french_officers",
                                                   "uk_officers", "funded_officers", "uk_payment")
 ])
+
+
+def main_site(sc: Scenario) -> str:
+    """The site displacement is measured from: the scenario's `main_site`, else its first."""
+    return sc.main_site or next(iter(sc.sites))
 
 
 def day_index(dates: np.ndarray, when) -> int:

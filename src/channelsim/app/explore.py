@@ -40,6 +40,7 @@ from ..experiments.backends import Task
 from ..report import coast
 from ..report_text import RATIOS, fmt
 from ..store import Key, Record, Store
+from ..world import main_site
 from . import levers, uploads
 from .jobs import Job
 
@@ -252,7 +253,8 @@ class Explorer:
     def _build(self, q: Question, seeds: list[int], ran: int, t0: float) -> dict[str, Any]:
         """The answer on `seeds` (the question's, or those finished so far)."""
         arms = [[self._piece(q.runs[s][arm]) for s in seeds] for arm in (0, 1)]
-        result = compare([p.summary for p in arms[0]], [p.summary for p in arms[1]])
+        result = compare([p.summary for p in arms[0]], [p.summary for p in arms[1]],
+                         main_site(q.a))
         series = {label: Piece.bands(arm) for label, arm in zip("ab", arms, strict=True)}
         people, crossed = Piece.means(arms[1])
         return {

@@ -45,6 +45,8 @@ def combine(summaries: list[dict[str, Any]]) -> dict[str, Any]:
     first = summaries[0]
     out: dict[str, Any] = {k: first[k] for k in IDENTITY_KEYS}
     out["seeds"] = [s["seed"] for s in summaries]
+    # each run's, seed by seed: at posterior draws every replicate is a scenario of its own
+    out["scenario_hashes"] = [s["scenario_hash"] for s in summaries]
     out["reps"] = len(summaries)
     for key, value in first.items():
         if isinstance(value, dict):

@@ -16,13 +16,15 @@ import numpy as np
 
 from ..engine import run
 from ..scenario import Scenario
+from ..world import main_site
 from .ensemble import combine
 from .policy import policy
 from .stats import t_quantile
 
 
-def compare(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, Any]:
-    """Effects of B against A from run summaries, a[i] and b[i] from the same seed."""
+def compare(a: list[dict[str, Any]], b: list[dict[str, Any]], main: str) -> dict[str, Any]:
+    """Effects of B against A from run summaries, a[i] and b[i] from the same seed; `main`:
+    A's main site, for the policy figures."""
     if [s["seed"] for s in a] != [s["seed"] for s in b]:
         raise ValueError("the runs of A and B must be on the same seeds, in the same order")
     effects: dict[str, dict[str, Any]] = {}
@@ -40,7 +42,7 @@ def compare(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, Any]:
                 if present else None
         effects[section] = figures
     return {"a": combine(a), "b": combine(b), "reps": len(a), "seeds": [s["seed"] for s in a],
-            "effects": effects, "policy": policy(a, b)}
+            "effects": effects, "policy": policy(a, b, main)}
 
 
 def compare_scenarios(a: Scenario, b: Scenario, reps: int = 10, seed: int = 0) -> dict[str, Any]:
@@ -48,7 +50,7 @@ def compare_scenarios(a: Scenario, b: Scenario, reps: int = 10, seed: int = 0) -
     of B against A on every figure (the Python form of `channelsim compare`)."""
     seeds = range(seed, seed + reps)
     return compare([run(a, seed=s).summary() for s in seeds],
-                   [run(b, seed=s).summary() for s in seeds])
+                   [run(b, seed=s).summary() for s in seeds], main_site(a))
 
 
 def effect(a: list[float], b: list[float]) -> dict[str, Any]:

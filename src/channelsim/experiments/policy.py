@@ -17,9 +17,10 @@ from typing import Any
 from .stats import t_quantile
 
 
-def policy(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, Any]:
+def policy(a: list[dict[str, Any]], b: list[dict[str, Any]], main: str) -> dict[str, Any]:
     """cost_per_prevented_crossing and displacement_share of B against A, from run summaries
-    a[i] and b[i] on the same seed. The main site is the one whose crossings fall most."""
+    a[i] and b[i] on the same seed. `main` is A's main site (`world.main_site`), the one its
+    scorecard's share_displaced is measured from, whether or not its crossings fall most."""
     prevented = [x["scorecard"]["crossings"] - y["scorecard"]["crossings"]
                  for x, y in zip(a, b, strict=True)]
     extra_cost = [y["scorecard"]["public_cost"] - x["scorecard"]["public_cost"]
@@ -30,7 +31,6 @@ def policy(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, Any]:
         return [x["crossings_by_site"][site] - y["crossings_by_site"][site]
                 for x, y in zip(a, b, strict=True)]
 
-    main = max(sites, key=lambda s: sum(fall(s)))
     elsewhere = [-sum(fall(s)[i] for s in sites if s != main) for i in range(len(a))]
     return {
         "main_site": main,

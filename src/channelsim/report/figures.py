@@ -317,8 +317,7 @@ def _series(exp: Experiment) -> list[Figure]:
         bands = []
         for i, h in enumerate(exp.hashes):
             prefix = f"{exp.label(h).split(':')[0]}: " if exp.kind == "comparison" else ""
-            bands += _bands(df[df["scenario_hash"] == h], by, col, monthly, how, prefix,
-                            dash=i > 0)
+            bands += _bands(exp.of(h, df), by, col, monthly, how, prefix, dash=i > 0)
         if not bands:
             continue
         obs = []
@@ -355,9 +354,8 @@ def _map(exp: Experiment, h: str, start: pd.Timestamp, end: pd.Timestamp) -> Map
     d = exp.definitions.get(h)
     if d is None:
         raise ReportError(f"the store holds no definition of scenario {h}")
-    in_period = lambda df: df[(df["scenario_hash"] == h)  # noqa: E731
-                              & (df["date"] >= start) & (df["date"] <= end)]
-    sites_df, routes_df = in_period(exp.sites), in_period(exp.routes)
+    sites_df, routes_df = (df[(df["date"] >= start) & (df["date"] <= end)]
+                           for df in (exp.of(h, exp.sites), exp.of(h, exp.routes)))
     people = sites_df.groupby(["site", "seed"])["waiting"].mean().groupby("site").mean()
     crossed = routes_df.groupby(["route", "seed"])["crossings"].sum().groupby("route").mean()
     sites = [Site(v["name"], v["lon"], v["lat"], float(people.get(sid, 0.0)))

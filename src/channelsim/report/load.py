@@ -55,6 +55,21 @@ class Experiment:
             return [self.summary["scenario"].rpartition(":")[2]]
         return [self.summary["scenario_hash"]]
 
+    def of(self, h: str, df: pd.DataFrame) -> pd.DataFrame:
+        """The rows of `df` from every run of arm h (named by its first run's scenario): at
+        posterior draws each replicate has a scenario, so a hash, of its own."""
+        arm = self._arm(h)
+        seeds = arm.get("seeds") or [arm["seed"]]
+        hashes = dict(zip(seeds, arm.get("scenario_hashes", [h] * len(seeds)), strict=True))
+        return df[df["seed"].map(hashes) == df["scenario_hash"]]
+
+    def _arm(self, h: str) -> dict[str, Any]:
+        """The summary of arm h: A's or B's in a comparison, else the experiment's."""
+        if self.kind == "comparison":
+            return next(self.summary[w] for w in ("a", "b")
+                        if self.summary[w]["scenario_hash"] == h)
+        return self.summary
+
     @property
     def seeds(self) -> list[int]:
         if self.kind == "calibration":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -328,7 +329,8 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
     scs = [scenario.load(args.scenario, args.overrides + sweeps.overrides(pt, params))
            for pt in points]
     name = scs[0].name
-    out = _out(args, f"sweep-{name}", scs[:1], variant=bool(args.overrides))
+    design = hashlib.sha256("".join(sc.digest() for sc in scs).encode()).hexdigest()[:8]
+    out = _out(args, f"sweep-{name}-{design}", scs, variant=False)  # a folder per design
     seeds, post = _seeds(args), _posterior(args, args.scenario, scs)
     runs = [[post.scenario(args.scenario, args.overrides + sweeps.overrides(pt, params), s)
              for s in seeds] if post else [sc] * len(seeds)

@@ -80,7 +80,7 @@ SCORECARD_LABELS = {
     "injuries": "injuries",
     "detentions": "detentions",
     "transfers": "transfers",
-    "exits": "left the coast (asylum in France, moved on)",
+    "exits": "left the coast (asylum in France, moved on, stayed away after a transfer)",
     "peak_present": "peak people present (all sites)",
     "peak_camp": "largest camp",
     "share_displaced": "share of attempts away from the main port",

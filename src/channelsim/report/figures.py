@@ -370,7 +370,8 @@ def _map(exp: Experiment, h: str, start: pd.Timestamp, end: pd.Timestamp) -> Map
     return Map(f"Map: people present and crossings, {start.date()} to {end.date()} "
                f"({exp.label(h)})", coast.land(*b), b, sites, routes,
                note="circles: mean people present; lines: crossings by route (mean of the "
-                    "replicates), drawn to the nearest landing for the mode (schematic)")
+                    "replicates), a ferry's to the port it sails to, the tunnel's and boats' "
+                    "to the nearest landing (schematic)")
 
 
 # ------------------------------------------------------------------ comparison

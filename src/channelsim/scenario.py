@@ -14,6 +14,7 @@ import types
 import typing
 import unicodedata
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -477,10 +478,11 @@ def _blame_overrides(exc: ScenarioError, overrides: list[str] | tuple[str, ...],
     falls before the file's `start`), and the file's otherwise."""
     if not overrides:
         return exc
-    file_valid = _valid(path)
+    file_valid = cache(lambda: _valid(path))  # loading the file again only if it matters
     problems, options, blamed = [], [], 0
     for key, msg in exc.problems:
-        items = [i for i in overrides if _near(key, i)] or (list(overrides) if file_valid else [])
+        items = [i for i in overrides if _near(key, i)] or (
+            list(overrides) if file_valid() else [])
         options = list(dict.fromkeys(options + [option_of(i) for i in items]))
         blamed += bool(items)
         problems.append((f"{key} ({', '.join(named(i) for i in items)})" if items else key, msg))

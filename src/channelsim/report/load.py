@@ -59,7 +59,7 @@ class Experiment:
         """The rows of `df` from every run of arm h (named by its first run's scenario): at
         posterior draws each replicate has a scenario, so a hash, of its own."""
         arm = self._arm(h)
-        seeds = arm.get("seeds") or [arm["seed"]]
+        seeds = _seeds(arm)
         hashes = dict(zip(seeds, arm.get("scenario_hashes", [h] * len(seeds)), strict=True))
         return df[df["seed"].map(hashes) == df["scenario_hash"]]
 
@@ -74,7 +74,7 @@ class Experiment:
     def seeds(self) -> list[int]:
         if self.kind == "calibration":
             return [self.summary["settings"]["seed"]]
-        return list(self.summary.get("seeds") or [self.summary["seed"]])
+        return _seeds(self.summary)
 
     @property
     def version(self) -> str:
@@ -92,6 +92,11 @@ class Experiment:
         if self.kind == "calibration" and h not in self.definitions:
             return self.summary["scenario"].rpartition(":")[0]
         return self.definitions.get(h, {}).get("name", h[:8])
+
+
+def _seeds(summary: dict[str, Any]) -> list[int]:
+    """The seeds of a run's or an ensemble's summary."""
+    return list(summary.get("seeds") or [summary["seed"]])
 
 
 def load(results: str | Path) -> Experiment:

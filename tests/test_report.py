@@ -355,3 +355,31 @@ def test_reports_at_posterior_draws_use_every_replicate_of_each_arm(tmp_path):
             assert {s.name: s.people for s in drawn.sites} == pytest.approx(
                 {exp.definitions[exp.hashes[0]]["sites"][sid]["name"]: v
                  for sid, v in mean.items()})
+
+
+def test_a_sweep_at_posterior_draws_draws_each_points_replicates(tmp_path):
+    """A sweep point's replicates are scenarios of their own at posterior draws, none with the
+    point's hash: the response curves are drawn from them, and the report names the scenario
+    and lists its parameters."""
+    from channelsim.report.figures import Chart, sections
+    from channelsim.report.load import load
+    from tests.test_posterior import DRAWS, NAMES, SHORT
+
+    path, post = tmp_path / "q1.toml", tmp_path / "posterior.json"
+    path.write_text(SHORT)
+    post.write_text(json.dumps({"names": NAMES, "draws": DRAWS, "weights": [0.3, 0.3, 0.4],
+                                "settings": {"seed": 11}}))
+    assert cli.main(["sweep", str(path), "--param", "behaviour.discouragement=0.2:0.8:2",
+                     "--reps", "2", "--posterior", str(post), "--workers", "1",
+                     "--out", str(tmp_path / "sweep")]) == 0
+    exp = load(tmp_path / "sweep")
+    points = exp.summary["points"]
+    assert not set(exp.runs["scenario_hash"]) & {p["scenario_hash"] for p in points}
+    (chart,) = [f for s in sections(exp) for f in s.figures if isinstance(f, Chart)
+                and f.title == "Response: crossings against behaviour.discouragement"]
+    (band,) = chart.bands
+    assert band.lo90 is not None  # two replicates a point, not one
+    assert list(band.mid) == pytest.approx(  # the median of two is their mean
+        [p["summary"]["scorecard"]["crossings"]["mean"] for p in points])
+    page = _report(tmp_path / "sweep", tmp_path)
+    assert "channelsim report: q1 (sweep)" in page and "Parameters of q1" in page

@@ -411,14 +411,13 @@ def _responses(exp: Experiment) -> list[Figure]:
     s = exp.summary
     params = s["params"]
     x_key, others = params[0], params[1:]
-    by_hash = {h: [r for r in exp.runs[exp.runs["scenario_hash"] == h]["summary"] if r]
-               for h in exp.hashes}
+    by_hash = {h: [r for r in exp.of(h, exp.runs)["summary"] if r] for h in exp.hashes}
     charts = []
     for figure in RESPONSES:
         groups: dict[str, list[tuple[float, list[float]]]] = {}
         for p in s["points"]:
             name = ", ".join(f"{k}={fmt(p['values'][k])}" for k in others) or figure
-            values = [r["scorecard"][figure] for r in by_hash[p["scenario_hash"]]]
+            values = [r["scorecard"][figure] for r in by_hash[p["summary"]["scenario_hash"]]]
             values = [v for v in values if v is not None]
             if values:
                 groups.setdefault(name, []).append((p["values"][x_key], values))

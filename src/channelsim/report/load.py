@@ -43,12 +43,14 @@ class Experiment:
 
     @property
     def hashes(self) -> list[str]:
-        """The experiment's scenarios in their order: A then B, or the sweep's points."""
+        """The experiment's scenarios in their order: A then B, or the sweep's points, each
+        named by its first run's scenario (at posterior draws a point's own hash has no run)."""
         if self.kind == "comparison":
             return list(dict.fromkeys([self.summary["a"]["scenario_hash"],
                                        self.summary["b"]["scenario_hash"]]))
         if self.kind == "sweep":
-            return list(dict.fromkeys(p["scenario_hash"] for p in self.summary["points"]))
+            return list(dict.fromkeys(p["summary"]["scenario_hash"]
+                                      for p in self.summary["points"]))
         if self.kind == "fit":  # a fit.json before the hash was recorded: its scenario
             return [self.summary.get("scenario_hash", self.summary["scenario"])]
         if self.kind == "calibration":  # the label is NAME:HASH
@@ -64,10 +66,14 @@ class Experiment:
         return df[df["seed"].map(hashes) == df["scenario_hash"]]
 
     def _arm(self, h: str) -> dict[str, Any]:
-        """The summary of arm h: A's or B's in a comparison, else the experiment's."""
+        """The summary of arm h: A's or B's in a comparison, a sweep point's, else the
+        experiment's."""
         if self.kind == "comparison":
             return next(self.summary[w] for w in ("a", "b")
                         if self.summary[w]["scenario_hash"] == h)
+        if self.kind == "sweep":
+            return next(p["summary"] for p in self.summary["points"]
+                        if p["summary"]["scenario_hash"] == h)
         return self.summary
 
     @property

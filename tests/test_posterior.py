@@ -113,3 +113,35 @@ def test_a_bad_posterior_file_is_refused_by_name(files, tmp_path, capsys):
                                  "weights": [1.0], "settings": {"seed": 0}}))
     assert main(["run", str(sc), "--posterior", str(wrong), "--out", str(tmp_path / "o")]) == 2
     assert "behaviour.no_such" in capsys.readouterr().err
+
+
+def test_a_fitted_value_set_in_a_users_file_is_warned_of(files, tmp_path, capsys):
+    """The draw replaces it (only --set comes after), so the file's own value would be lost
+    without a word; a value it inherits from the bundled parent is the prior's, not warned."""
+    sc, post = files
+    child = tmp_path / "child.toml"
+    child.write_text(f'extends = "{sc.name}"\nname = "child"\n[behaviour]\n'
+                     'attempt_probability = 0.5\n[sites.calais]\nofficers = 900\n')
+    p = posterior.load(post)
+    assert p.replaces(sc) == []  # q1 sets neither a fitted value nor arrivals.per_year
+    assert p.replaces(child) == [f"{child}: behaviour.attempt_probability"]
+    assert p.replaces("channel-history") == []
+    assert main(["run", str(child), "--reps", "1", "--workers", "1", "--posterior", str(post),
+                 "--out", str(tmp_path / "w"), "--json"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {child}: behaviour.attempt_probability is fitted" in err
+    assert "officers" not in err
+    assert main(["run", str(child), "--reps", "1", "--workers", "1", "--out",
+                 str(tmp_path / "n"), "--json"]) == 0
+    assert "is fitted by the posterior" not in capsys.readouterr().err  # no posterior, no warning
+
+
+def test_a_sweep_says_what_its_intervals_include(files, tmp_path, capsys):
+    """As run and compare do, on the screen and in --json, not only in summary.json."""
+    sc, post = files
+    base = ["sweep", str(sc), "--param", "sites.calais.officers=100:200:2", "--reps", "1",
+            "--workers", "1", "--posterior", str(post)]
+    assert main([*base, "--out", str(tmp_path / "j"), "--json"]) == 0
+    assert _json(capsys)["uncertainty"] == f"chance and parameters (posterior {post}, 1 draw)"
+    assert main([*base, "--out", str(tmp_path / "t")]) == 0
+    assert "intervals include: chance and parameters" in capsys.readouterr().out

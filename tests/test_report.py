@@ -349,6 +349,9 @@ def test_reports_at_posterior_draws_use_every_replicate_of_each_arm(tmp_path):
             assert all(b.lo90 is not None for b in chart.bands), chart.title
         if folder == "cmp":
             assert {b.name[:3] for b in charts[0].bands} == {"A: ", "B: "}
+        (params,) = [f for f in figures if f.title.startswith("Parameters of")]
+        assert "the values are replicate 0's" in params.note  # not read as the base's values
+        assert "arrivals.per_year" in params.note and "attempt_probability" in params.note
         if folder == "run":
             (drawn,) = [f for f in figures if isinstance(f, Map)]
             mean = exp.sites.groupby(["site", "seed"])["waiting"].mean().groupby("site").mean()
@@ -383,3 +386,17 @@ def test_a_sweep_at_posterior_draws_draws_each_points_replicates(tmp_path):
         [p["summary"]["scorecard"]["crossings"]["mean"] for p in points])
     page = _report(tmp_path / "sweep", tmp_path)
     assert "channelsim report: q1 (sweep)" in page and "Parameters of q1" in page
+
+
+def test_close_sites_names_are_set_apart_and_one_modes_routes_differ_by_site():
+    """Calais and Dunkirk are half a degree apart: names set below both overlapped, and both
+    sites' boats were one red in the legend."""
+    from channelsim.report.figures import Site, _place_labels
+    from channelsim.report.style import MODE_COLOURS, route_colour
+
+    sites = [Site("Calais", 1.86, 50.95, 1.0), Site("Dunkirk", 2.30, 51.01, 1.0),
+             Site("Ouistreham", -0.25, 49.28, 1.0)]
+    _place_labels(sites)
+    assert [s.label for s in sites] == ["left", "right", "below"]
+    shades = {route_colour("small_boat", i) for i in range(3)}
+    assert route_colour("small_boat", 0) == MODE_COLOURS["small_boat"] and len(shades) == 3

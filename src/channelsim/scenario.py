@@ -429,6 +429,14 @@ def bundled_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def value_at(raw: dict[str, Any], key: str) -> Any:
+    """The value at a dotted key of a raw table, or None where the path leads nowhere."""
+    node: Any = raw
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
 def is_path(name_or_path: str | Path) -> bool:
     """A path has a slash or ends in .toml; anything else names a bundled scenario, so a file
     of that name in the current folder never shadows it."""

@@ -9,6 +9,7 @@ number of replicates and in whichever experiment it appears.
 from __future__ import annotations
 
 import json
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,26 @@ class Posterior:
         for item in overrides:
             scenario.apply_override(raw, item, source)
         return scenario.from_dict(raw, source)
+
+    def replaces(self, name_or_path: str | Path) -> list[str]:
+        """The fitted parameters that a file of the user's (or a file it extends) sets itself:
+        each draw replaces them, which a file written to hold one fixed would not expect."""
+        keys = {n: (n,) for n in self.names if not n.startswith("inflow.")}
+        if any(n.startswith("inflow.") for n in self.names):
+            keys["arrivals.per_year"] = ("arrivals.per_year",)  # the walk replaces it
+        found: list[str] = []
+        path = name_or_path
+        for _ in range(scenario.MAX_EXTENDS):
+            if not scenario.is_path(path):
+                break  # a bundled scenario's own values are the priors' hand-set ones
+            path = scenario.resolve_path(path)
+            own = tomllib.loads(path.read_text(encoding="utf-8"))  # read_raw checked it
+            found += [f"{path}: {key}" for key in keys if scenario.value_at(own, key) is not None]
+            parent = own.get("extends")
+            if not isinstance(parent, str):
+                break
+            path = path.parent / parent if scenario.is_path(parent) else parent
+        return found
 
     def describe(self, n: int) -> str:
         return f"chance and parameters (posterior {self.path}, {n} draw{'s' * (n != 1)})"

@@ -222,9 +222,7 @@ def set_draw(raw: dict[str, Any], source: str, names: tuple[str, ...], theta: np
     for name, value in values.items():
         if not name.startswith("inflow."):
             *path, last = name.split(".")
-            node = raw
-            for part in path:
-                node = node.get(part) if isinstance(node, dict) else None
+            node = scenario.value_at(raw, ".".join(path)) if path else raw
             if not isinstance(node, dict) or not isinstance(node.get(last), int | float):
                 raise ScenarioError(source, [(name, "the draw names no single number in "
                                               "this scenario (a dotted key path is needed)")],
@@ -260,9 +258,7 @@ def problem_for(name_or_path: str | Path, given: Sequence[Sequence[Row]] | None 
         walk = Walk(0, 1, tuple(range(2, 2 + len(years))))
     problems = []
     for key, prior in cal.parameters.items():
-        node: Any = raw
-        for part in key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
+        node = scenario.value_at(raw, key)
         if not isinstance(node, int | float) or isinstance(node, bool):
             problems.append((f"calibration.parameters.{key}", "must name a number in the "
                              "scenario (a dotted key path to a single value, not a table or "

@@ -35,8 +35,9 @@ def land(west: float, east: float, south: float, north: float) -> list[np.ndarra
 
 
 def box(lons: list[float], lats: list[float]) -> tuple[float, float, float, float]:
-    """A box around the sites that also holds the English coast across from them."""
-    return (round(min(lons) - 1.2, 1), round(max(lons) + 1.0, 1),
+    """A box around the sites that also holds the English coast across from them, and room
+    east of the easternmost for a name set beside it."""
+    return (round(min(lons) - 1.2, 1), round(max(lons) + 1.5, 1),
             round(min(lats) - 0.4, 1), round(max(max(lats) + 0.6, 51.6), 1))
 
 

@@ -81,6 +81,7 @@ class Site:
     lon: float
     lat: float
     people: float
+    label: str = "below"  # or "left", "right": away from a neighbour its name would cover
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Route:
     lon1: float
     lat1: float
     crossings: float
+    site: int = 0  # its site's place in the map's list: routes of one mode differ by shade
 
 
 @dataclass
@@ -350,6 +352,20 @@ def _period(exp: Experiment, period: str | None) -> tuple[pd.Timestamp, pd.Times
     return start, end
 
 
+NEIGHBOUR = 0.8  # degrees of longitude: closer sites' names, set below them, would overlap
+
+
+def _place_labels(sites: list[Site]) -> None:
+    """A site with a neighbour close by (Calais and Dunkirk are 0.5 degrees apart) has its
+    name set on the side away from it."""
+    for s in sites:
+        near = [o for o in sites if o is not s and abs(o.lon - s.lon) < NEIGHBOUR
+                and abs(o.lat - s.lat) < NEIGHBOUR / 2]
+        if near:
+            nearest = min(near, key=lambda o: abs(o.lon - s.lon))
+            s.label = "left" if nearest.lon >= s.lon else "right"
+
+
 def _map(exp: Experiment, h: str, start: pd.Timestamp, end: pd.Timestamp) -> Map:
     d = exp.definitions.get(h)
     if d is None:
@@ -360,12 +376,14 @@ def _map(exp: Experiment, h: str, start: pd.Timestamp, end: pd.Timestamp) -> Map
     crossed = routes_df.groupby(["route", "seed"])["crossings"].sum().groupby("route").mean()
     sites = [Site(v["name"], v["lon"], v["lat"], float(people.get(sid, 0.0)))
              for sid, v in d["sites"].items()]
+    _place_labels(sites)
+    order = list(d["sites"])
     routes = []
     for rid, r in d["routes"].items():
         s = d["sites"][r["site"]]
         _, x, y = coast.landing(r["mode"], s["lon"], s["lat"])
         routes.append(Route(rid, r["mode"], s["lon"], s["lat"], x, y,
-                            float(crossed.get(rid, 0.0))))
+                            float(crossed.get(rid, 0.0)), order.index(r["site"])))
     b = coast.box([s.lon for s in sites], [s.lat for s in sites])
     return Map(f"Map: people present and crossings, {start.date()} to {end.date()} "
                f"({exp.label(h)})", coast.land(*b), b, sites, routes,
@@ -463,8 +481,15 @@ def _provenance(exp: Experiment, more: list[list[str]] = ()) -> list[Figure]:
                               for i in p.ids)
             source = cited + (f": {p.note}" if p.note else "")
         rows.append([p.key, _short(p.value), source])
-    out: list[Figure] = [Table(f"Parameters of {exp.label(base_hash)} and their sources",
-                               ["parameter", "value", "source"], rows)]
+    drawn = "posterior" in exp.summary.get("uncertainty", "")
+    cal = base.get("calibration") or {}
+    fitted = ", ".join([*(["arrivals.per_year (the inflow walk)"] if cal.get("inflow") else []),
+                        *(cal.get("parameters") or {})])
+    out: list[Figure] = [Table(
+        f"Parameters of {exp.label(base_hash)} and their sources",
+        ["parameter", "value", "source"], rows,
+        note=f"at posterior draws: the values are replicate 0's; the fitted parameters "
+             f"({fitted or 'none named'}) take each replicate's draw" if drawn else "")]
     flat_base = dict(provenance.numbers(base))
     for h in exp.hashes[1:]:
         other = dict(provenance.numbers(exp.definitions.get(h, {})))

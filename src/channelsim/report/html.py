@@ -12,7 +12,7 @@ import numpy as np
 from .. import __version__
 from .figures import Band, Chart, Figure, Forest, Histogram, Map, Section, Table
 from .load import Experiment
-from .style import LAND, MODE_COLOURS, OBSERVED, SEA, colour, rgba
+from .style import LAND, OBSERVED, SEA, colour, rgba, route_colour
 
 CONFIG = {"displaylogo": False, "responsive": True,
           "toImageButtonOptions": {"format": "png"}}
@@ -157,6 +157,9 @@ def _histogram(h: Histogram):
     return fig
 
 
+LABELS = {"left": "bottom left", "right": "middle right"}  # below-left: off the routes' lines
+
+
 def _map(m: Map):
     import plotly.graph_objects as go
 
@@ -165,7 +168,7 @@ def _map(m: Map):
     fig = go.Figure(layout=_layout(
         m.title, height=560, plot_bgcolor=SEA, showlegend=True,
         xaxis={"range": [west, east], "title": "longitude", "showgrid": False,
-               "zeroline": False},
+               "zeroline": False, "constrain": "domain"},  # narrower, not past the coast drawn
         yaxis={"range": [south, north], "title": "latitude", "showgrid": False,
                "zeroline": False,
                "scaleanchor": "x", "scaleratio": aspect}))
@@ -182,16 +185,17 @@ def _map(m: Map):
         mx, my = (r.lon0 + r.lon1) / 2 + bend, (r.lat0 + r.lat1) / 2 + bend
         fig.add_trace(go.Scatter(
             x=[r.lon0, mx, r.lon1], y=[r.lat0, my, r.lat1], mode="lines",
-            line={"color": MODE_COLOURS.get(r.mode, "#555"), "shape": "spline",
+            line={"color": route_colour(r.mode, r.site), "shape": "spline",
                   "width": 1 + 11 * r.crossings / top},
             name=f"{r.name}: {r.crossings:,.0f} crossings", hoverinfo="name"))
     most = max([s.people for s in m.sites] + [1.0])
     fig.add_trace(go.Scatter(
         x=[s.lon for s in m.sites], y=[s.lat for s in m.sites], mode="markers+text",
-        text=[s.name for s in m.sites], textposition="bottom center",
+        text=[s.name for s in m.sites],
+        textposition=[LABELS.get(s.label, "bottom center") for s in m.sites],
         customdata=[round(s.people) for s in m.sites],
         hovertemplate="%{text}: %{customdata} people present (mean)<extra></extra>",
         marker={"size": [8 + 40 * math.sqrt(s.people / most) for s in m.sites],
                 "color": rgba("#333333", 0.55), "line": {"color": "#000", "width": 1}},
-        name="sites (size: people present)"))
+        name="sites (size: people present)", cliponaxis=False))  # a name may pass the box
     return fig

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from .figures import Band, Chart, Forest, Histogram, Map, Section, Table
-from .style import LAND, MODE_COLOURS, OBSERVED, SEA, colour
+from .style import LAND, OBSERVED, SEA, colour, route_colour
 
 
 def write(sections: list[Section], folder: Path) -> list[Path]:
@@ -100,15 +100,19 @@ def _map(plt, m: Map):
         ax.fill(ring[:, 0], ring[:, 1], color=LAND, edgecolor="#8a8370", linewidth=0.6)
     top = max([r.crossings for r in m.routes] + [1.0])
     for r in m.routes:
-        ax.plot([r.lon0, r.lon1], [r.lat0, r.lat1], color=MODE_COLOURS.get(r.mode, "#555"),
+        ax.plot([r.lon0, r.lon1], [r.lat0, r.lat1], color=route_colour(r.mode, r.site),
                 linewidth=0.8 + 8 * r.crossings / top, alpha=0.8,
                 label=f"{r.name}: {r.crossings:,.0f}")
     most = max([s.people for s in m.sites] + [1.0])
     for s in m.sites:
         ax.scatter([s.lon], [s.lat], s=30 + 900 * s.people / most, color="#333",
                    alpha=0.55, edgecolor="k", zorder=5)
-        ax.annotate(s.name, (s.lon, s.lat), textcoords="offset points", xytext=(0, -16),
-                    ha="center", fontsize=8)
+        side = math.sqrt(30 + 900 * s.people / most) / 2 + 3  # points beyond the circle
+        xy, ha = {"left": ((-side, 0), "right"), "right": ((side, 0), "left")}.get(
+            s.label, ((0, -16), "center"))
+        ax.annotate(s.name, (s.lon, s.lat), textcoords="offset points", xytext=xy, ha=ha,
+                    va="center" if s.label != "below" else "baseline", fontsize=8, zorder=6,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "alpha": 0.7, "lw": 0})
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))

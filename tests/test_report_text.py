@@ -114,3 +114,18 @@ def test_figures_keep_their_digits():
     assert fmt({"mean": 81.55, "p05": 0.0, "p95": 0.4}, whole=True) == "82 [0, 0]"
     assert fmt(1.104) == "1.10" and fmt(0.0012) == "0.0012" and fmt(0.0) == "0.00"
     assert fmt(12_345.6) == "12,346"
+
+
+def test_a_table_rich_would_cut_although_its_words_fit_prints_row_by_row():
+    """The fit's table at 80 columns: the words' widths add up to less than 80, but rich shrank
+    the widest column first and cut the series' names (small_boat_ar…)."""
+    from channelsim.analysis.commands import print_fit
+
+    score = {"ard": 0.97, "coverage_50": 0.15, "coverage_90": 0.17, "crps": 27_580.0, "n": 60}
+    names = ["small_boat_arrivals_monthly", "juxtaposed_detections", "french_preventions"]
+    result = {"scenario": "s", "reps": 2, "uncertainty": "chance only", "heldout": {},
+              "series": dict.fromkeys(names, score)}
+    for width in (60, 80, 100):
+        text = _printed(print_fit, result, width)
+        assert max(len(line) for line in text.splitlines()) <= width
+        assert "…" not in text and all(name in text for name in names), text

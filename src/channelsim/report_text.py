@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from rich.console import Console, ConsoleOptions
+from rich.console import Console
 from rich.measure import Measurement
 from rich.padding import Padding
 from rich.table import Column, Table
@@ -29,13 +29,13 @@ def console(width: int | None = None) -> Console:
 
 
 def emit(console: Console, table: Table, keys: int = 0) -> None:
-    """The table, or, if its narrowest form with every figure whole is wider than the console,
-    each row as a heading followed by an indented paragraph of `header: cell` pairs, wrapped
-    between words. The heading is the first cell (a label), or with `keys` the first `keys`
-    cells as `header = cell` (a sweep's parameter values, meaningless without their names)."""
-    unbounded = console.options.update_width(10**6)  # a measure is clipped to its width
-    _hold_figures(console, unbounded, table)
-    if Measurement.get(console, unbounded, table).minimum <= console.width:
+    """The table, or, if laid out with every word and figure whole it is wider than the
+    console, each row as a heading followed by an indented paragraph of `header: cell`
+    pairs, wrapped between words. The heading is the first cell (a label), or with `keys`
+    the first `keys` cells as `header = cell` (a sweep's parameter values, meaningless
+    without their names); a row whose first cell is empty stays under the heading above it
+    (a group's later rows)."""
+    if _lay_out(console, table):
         console.print(table)
         return
     if table.title:
@@ -45,7 +45,8 @@ def emit(console: Console, table: Table, keys: int = 0) -> None:
         pairs = [Text.assemble(f"{column.header}: " if column.header else "", cell)
                  for column, cell in zip(columns[named:], cells[named:], strict=True)
                  if str(cell)]
-        console.print(_heading(columns[:keys], cells), style="bold")
+        if heading := _heading(columns[:keys], cells):  # empty: the row above's group
+            console.print(heading, style="bold")
         console.print(Padding(Text("; ").join(pairs), (0, 0, 0, 2), expand=False))
 
 
@@ -57,14 +58,27 @@ def _heading(keys: list[Column], cells: tuple[Any, ...]) -> Text:
                            for column, cell in zip(keys, cells, strict=False))
 
 
-def _hold_figures(console: Console, options: ConsoleOptions, table: Table) -> None:
-    """A no_wrap column's minimum width becomes its widest cell: rich measures it by its
-    longest word, so a table of intervals seemed to fit and was printed with numbers cut."""
+def _lay_out(console: Console, table: Table) -> bool:
+    """Whether the table fits with every word held whole (a no_wrap column's widest cell); if
+    so, each column's width is bounded so that it does. rich measures a no_wrap column by its
+    longest word and narrows the widest columns first, below their longest words: tables of
+    intervals, or the fit's of long series names, seemed to fit and were printed cut. Here
+    each column gets its longest word and a share of the room left, as it wants more."""
+    options = console.options.update_width(10**6)  # a measure is clipped to its width
+    wants = []
     for column in table.columns:
-        if column.no_wrap:
-            cells = [*column.cells, *([column.header] if table.show_header else [])]
-            column.min_width = max((Measurement.get(console, options, cell).maximum
-                                    for cell in cells), default=0)
+        cells = [*column.cells, *([column.header] if table.show_header else [])]
+        sizes = [Measurement.get(console, options, cell) for cell in cells]
+        column.min_width = max((m.maximum if column.no_wrap else m.minimum for m in sizes),
+                               default=0)
+        wants.append(max((m.maximum for m in sizes), default=0) - column.min_width)
+    room = console.width - Measurement.get(console, options, table).minimum
+    if room < 0:
+        return False
+    if sum(wants) > room:
+        for column, want in zip(table.columns, wants, strict=True):
+            column.max_width = column.min_width + room * want // sum(wants)
+    return True
 
 
 SCORECARD_LABELS = {

@@ -96,3 +96,22 @@ def test_forecast_gives_crossings_by_mode_by_month_with_bands(tmp_path, capsys):
                            ).fetchone()[0] == 2
     assert main(["forecast", str(path), "--until", "2018-09-30", "--out", str(out)]) == 2
     assert "the first month the calibration did not fit" in capsys.readouterr().err
+
+
+def test_a_narrow_forecast_keeps_every_band_whole():
+    """print_forecast printed its table as rich laid it out: at 40 columns the bands were cut
+    (`[1,30…`); it now prints row by row, as every other table."""
+    from channelsim.analysis.commands import print_forecast
+    from tests.test_report_text import _numbers, _printed
+
+    band = {"mean": 1_384.0, "p05": 1_246.0, "p25": 1_308.0, "p75": 1_460.0, "p95": 1_522.0}
+    modes = ("lorry_ferry", "lorry_tunnel", "small_boat")
+    result = {"scenario": "s", "until": "2023-02-28", "reps": 2, "months": ["2023-01"],
+              "crossings": {m: {"2023-01": band} for m in modes}}
+    wide = _printed(print_forecast, result, 1000)
+    for width in (40, 60, 80):
+        text = _printed(print_forecast, result, width)
+        assert max(len(line) for line in text.splitlines()) <= width
+        assert "…" not in text and _numbers(wide) <= _numbers(text)
+        assert "1,384 [1,308-1,460] [1,246-1,522]" in " ".join(text.split())
+        assert all(m in text for m in modes)

@@ -89,3 +89,23 @@ def test_bad_input_exits_2_naming_the_problem(path, tmp_path, capsys):
     assert cli.main(["sensitivity", str(path), "--method", "sobol", "--n", "100000",
                      "--out", str(tmp_path / "y")]) == 2
     assert "design rows" in capsys.readouterr().err
+
+
+def test_a_narrow_ranking_keeps_names_and_intervals_whole():
+    """print_ranked printed its table as rich laid it out: at 80 columns the parameters'
+    names were cut (`routes.calais_fe…`) and intervals split over lines."""
+    from channelsim.analysis.scenario_sensitivity import print_ranked
+    from tests.test_report_text import _printed
+
+    items = [{"parameter": p, "rank": r + 1, "mu_star": 90_500.0, "low": 83_900.0,
+              "high": 97_100.0} for r, p in enumerate(PARAMS)]
+    result = {"scenario": "s", "method": "morris", "parameters": PARAMS, "rows": 8, "reps": 1,
+              "interval": "mu_star +- mu_star_conf (95%, bootstrap)", "measure": "mu_star",
+              "indices": {"crossings": items, "public_cost_per_interception": items},
+              "constant": []}
+    for width in (60, 80):
+        text = _printed(print_ranked, result, width)
+        assert max(len(line) for line in text.splitlines()) <= width
+        assert "…" not in text and all(p in text for p in PARAMS)
+        assert text.count("8.39e+04 to 9.71e+04") == 2 * len(PARAMS)
+        assert "public_cost_per_interception" in text

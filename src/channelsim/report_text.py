@@ -139,7 +139,7 @@ def fmt(value: Any, whole: bool = False) -> str:
     return str(value)
 
 
-def _figures(table: Table, *names: str) -> None:
+def figure_columns(table: Table, *names: str) -> None:
     """Right-aligned columns whose cells are never wrapped: a number is read whole or not
     at all (emit prints the rows one by one when they do not fit)."""
     for name in names:
@@ -153,14 +153,14 @@ def print_summary(s: dict[str, Any], console: Console) -> None:
 
     card = Table(title="Scorecard", title_justify="left", show_header=False)
     card.add_column(style="bold")
-    _figures(card, "")
+    figure_columns(card, "")
     for key, label in SCORECARD_LABELS.items():
         card.add_row(label, fmt(s["scorecard"].get(key), whole=key not in RATIOS))
     emit(console, card)
 
     sites = Table(title="By site", title_justify="left")
     sites.add_column("site")
-    _figures(sites, "crossings", "attempts", "peak present")
+    figure_columns(sites, "crossings", "attempts", "peak present")
     for site in s["crossings_by_site"]:
         sites.add_row(site, fmt(s["crossings_by_site"][site], True),
                       fmt(s["attempts_by_site"][site], True),
@@ -171,7 +171,7 @@ def print_summary(s: dict[str, Any], console: Console) -> None:
                                    ("Crossings by year", "year", "crossings_by_year")):
         table = Table(title=title, title_justify="left")
         table.add_column(column)
-        _figures(table, "crossings")
+        figure_columns(table, "crossings")
         for name, value in s[section].items():
             table.add_row(name, fmt(value, True))
         emit(console, table)
@@ -192,7 +192,7 @@ def print_comparison(c: dict[str, Any], console: Console) -> None:
     ):
         table = Table(title=title, title_justify="left")
         table.add_column("")
-        _figures(table, "A", "B", "effect B - A", "unpaired", "variance reduction")
+        figure_columns(table, "A", "B", "effect B - A", "unpaired", "variance reduction")
         effects = c["effects"].get(section, {})
         for key in labels or effects:
             e = effects.get(key)
@@ -215,7 +215,7 @@ def _print_policy(policy: dict[str, Any] | None, console: Console) -> None:
     table = Table(title=f"Policy figures (main site {policy['main_site']})",
                   title_justify="left")
     table.add_column("")
-    _figures(table, "estimate")
+    figure_columns(table, "estimate")
     table.add_column("90% interval", justify="right")  # or the reason it has none
     table.add_column("ratio of")
     for key, label, digits in (("cost_per_prevented_crossing", "cost per prevented crossing", 0),
@@ -235,7 +235,7 @@ def print_sweep(s: dict[str, Any], console: Console) -> None:
                                 f"{len(s['points'])} points ({note})"))
     figures = ("crossings", "interceptions", "deaths", "injuries", "peak_present")
     table = Table()
-    _figures(table, *s["params"], *figures)
+    figure_columns(table, *s["params"], *figures)
     for point in s["points"]:
         card = point["summary"]["scorecard"]
         table.add_row(*(fmt(v) for v in point["values"].values()),

@@ -170,12 +170,15 @@ def forecast(name: str, overrides: list[str], post: Any, seeds: list[int], until
 def print_forecast(result: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
+    from ..report_text import emit, figure_columns
+
     console.print(f"{result['scenario']}: crossings by month to {result['until']}, "
                   f"{result['reps']} runs, mean [50% band] [90% band]")
     modes = list(result["crossings"])
-    table = Table("month", *modes)
+    table = Table("month")
+    figure_columns(table, *modes)
     for month in result["months"]:
         cells = [result["crossings"][m][month] for m in modes]
         table.add_row(month, *(f"{c['mean']:,.0f} [{c['p25']:,.0f}-{c['p75']:,.0f}] "
                                f"[{c['p05']:,.0f}-{c['p95']:,.0f}]" for c in cells))
-    console.print(table)
+    emit(console, table)

@@ -168,16 +168,21 @@ def save(store: Store, h: str, method: str, indices: dict[str, list[dict[str, An
 def print_ranked(result: dict[str, Any], console: Any) -> None:
     from rich.table import Table
 
+    from ..report_text import emit, figure_columns
+
     main = result["measure"]
     console.print(f"{result['scenario']}: {result['method']} over {len(result['parameters'])} "
                   f"parameters, {result['rows']} design rows x {result['reps']} seeds "
                   f"(shared); {result['interval']}")
-    table = Table("figure", "rank", "parameter", main, "95% interval")
+    table = Table("figure")
+    figure_columns(table, "rank")
+    table.add_column("parameter")
+    figure_columns(table, main, "95% interval")
     for figure, items in result["indices"].items():
         for i in items:
             table.add_row(figure if i["rank"] == 1 else "", str(i["rank"]), i["parameter"],
                           f"{i[main]:.3g}", f"{i['low']:.3g} to {i['high']:.3g}")
-    console.print(table)
+    emit(console, table)
     if result["constant"]:
         console.print(f"not varied by these parameters (no index): "
                       f"{', '.join(result['constant'])}")

@@ -115,3 +115,18 @@ def test_a_narrow_forecast_keeps_every_band_whole():
         assert "…" not in text and _numbers(wide) <= _numbers(text)
         assert "1,384 [1,308-1,460] [1,246-1,522]" in " ".join(text.split())
         assert all(m in text for m in modes)
+
+
+def test_a_forecast_in_which_nobody_crosses_is_an_empty_table(tmp_path, capsys):
+    """Modes without crossings are left out; with none left the forecast's table had no
+    column and storing it raised DuckDB's InvalidInputException (a traceback, exit 1)."""
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT)
+    out = tmp_path / "fc"
+    argv = ["forecast", str(path), "--until", "2019-01-02", "--posterior", "none",
+            "--set", "behaviour.attempt_probability=0", "--workers", "1", "--reps", "1",
+            "--out", str(out)]
+    assert main(argv) == 0
+    assert "no crossings by any mode in these months" in capsys.readouterr().out
+    with duckdb.connect(str(out / "results.duckdb")) as con:
+        assert con.execute("SELECT count(*) FROM forecast").fetchone()[0] == 0

@@ -175,6 +175,9 @@ def print_forecast(result: dict[str, Any], console: Console) -> None:
     console.print(f"{result['scenario']}: crossings by month to {result['until']}, "
                   f"{result['reps']} runs, mean [50% band] [90% band]")
     modes = list(result["crossings"])
+    if not modes:  # a mode is shown if anyone crossed by it
+        console.print("no crossings by any mode in these months", highlight=False)
+        return
     table = Table("month")
     figure_columns(table, *modes)
     for month in result["months"]:

@@ -86,5 +86,6 @@ def forecast(tasks_: list[ForecastTask], backend: Any, uncertainty: str
         rows += [{"mode": mode, "month": month, **crossings[mode][month]} for month in months]
     result = {"reps": len(tasks_), "uncertainty": uncertainty, "months": months,
               "crossings": crossings}
-    return result, pd.DataFrame(rows)
+    # named columns: a forecast in which nothing crossed is an empty table, not no table
+    return result, pd.DataFrame(rows, columns=["mode", "month", *b])
 

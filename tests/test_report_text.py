@@ -129,3 +129,26 @@ def test_a_table_rich_would_cut_although_its_words_fit_prints_row_by_row():
         text = _printed(print_fit, result, width)
         assert max(len(line) for line in text.splitlines()) <= width
         assert "…" not in text and all(name in text for name in names), text
+
+
+def test_the_intervals_line_keeps_the_posterior_s_path_whole(tmp_path, capsys):
+    """At --width 60 the line `intervals include: ... (posterior PATH, N draws)` was folded
+    inside the path, which then could not be copied."""
+    from pathlib import Path
+
+    import channelsim
+
+    from .test_fit import SHORT
+
+    shipped = Path(channelsim.__file__).parent / "scenarios" / "channel-history.posterior.json"
+    posterior = tmp_path / "a-folder-whose-name-makes-the-path-wider-than-sixty" / "post.json"
+    posterior.parent.mkdir()
+    posterior.write_bytes(shipped.read_bytes())
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT)
+    assert cli.main(["forecast", str(path), "--until", "2019-01-31", "--posterior",
+                     str(posterior), "--reps", "1", "--workers", "1", "--width", "60",
+                     "--out", str(tmp_path / "fc")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{posterior},") for line in lines), lines[-3:]
+    assert any(line.startswith("intervals include: chance and parameters") for line in lines)

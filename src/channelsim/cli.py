@@ -356,7 +356,7 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
 
 def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out: Path,
             show: Callable[[dict[str, Any], Console], None]) -> int:
-    from .report_text import console
+    from .report_text import console, say
     from .store import POSTERIOR_FILE, STORE_FILE
 
     if args.json:
@@ -364,8 +364,7 @@ def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out:
     else:
         show(result, console(args.width))
         if "uncertainty" in result:
-            console(args.width).print(f"intervals include: {result['uncertainty']}",
-                                      highlight=False)
+            say(console(args.width), f"intervals include: {result['uncertainty']}")
         files = ["Parquet"] if any(out.glob("*.parquet")) else []
         files += [n for n in (STORE_FILE, "summary.json", "fit.json", POSTERIOR_FILE)
                   if (out / n).is_file()]

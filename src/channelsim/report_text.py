@@ -28,6 +28,13 @@ def console(width: int | None = None) -> Console:
     return Console(width=width)
 
 
+def say(console: Console, text: str) -> None:
+    """A line wrapped between words only: a path wider than the console stays whole, to be
+    copied (rich folded it across lines)."""
+    for line in Text(text, overflow="ignore").wrap(console, console.width):
+        console.print(line, soft_wrap=True, highlight=False)
+
+
 def emit(console: Console, table: Table, keys: int = 0) -> None:
     """The table, or, if laid out with every word and figure whole it is wider than the
     console, each row as a heading followed by an indented paragraph of `header: cell`

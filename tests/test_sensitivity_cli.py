@@ -109,3 +109,12 @@ def test_a_narrow_ranking_keeps_names_and_intervals_whole():
         assert "…" not in text and all(p in text for p in PARAMS)
         assert text.count("8.39e+04 to 9.71e+04") == 2 * len(PARAMS)
         assert "public_cost_per_interception" in text
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_one_trajectory_or_base_sample_is_refused(path, tmp_path, method, capsys):
+    """--n 1 ran, and printed 95% intervals of width 0 ("0.748 to 0.748") for indices one
+    sample cannot give (a Sobol S1 of 1.84)."""
+    assert cli.main(["sensitivity", str(path), "--method", method, "--n", "1",
+                     "--out", str(tmp_path / "s")]) == 2
+    assert "at least 2" in capsys.readouterr().err

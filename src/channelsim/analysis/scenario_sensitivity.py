@@ -90,6 +90,9 @@ class Design:
         base = scenario.load(name, overrides)
         ax = axes(base, name)
         n = n or DEFAULT_N[method]
+        if n < 2:  # one trajectory or base sample: a bootstrap interval of width 0
+            raise ScenarioError("--n", [(str(n), f"{method} needs at least 2 for its 95% "
+                                        "bootstrap interval")], "too small")
         rows = n * (len(ax) + 1) if method == "morris" else n * (len(ax) + 2)
         if rows > MAX_ROWS:
             raise ScenarioError("--n", [(str(n), f"{method} with {len(ax)} parameters makes "

@@ -127,6 +127,8 @@ def test_a_forecast_in_which_nobody_crosses_is_an_empty_table(tmp_path, capsys):
             "--set", "behaviour.attempt_probability=0", "--workers", "1", "--reps", "1",
             "--out", str(out)]
     assert main(argv) == 0
-    assert "no crossings by any mode in these months" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "no crossings by any mode in these months" in printed.out
+    assert "(results.duckdb, forecast.json)" in printed.err  # the files it wrote
     with duckdb.connect(str(out / "results.duckdb")) as con:
         assert con.execute("SELECT count(*) FROM forecast").fetchone()[0] == 0

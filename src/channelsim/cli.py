@@ -366,7 +366,8 @@ def _report(args: argparse.Namespace, err: Console, result: dict[str, Any], out:
         if "uncertainty" in result:
             say(console(args.width), f"intervals include: {result['uncertainty']}")
         files = ["Parquet"] if any(out.glob("*.parquet")) else []
-        files += [n for n in (STORE_FILE, "summary.json", "fit.json", POSTERIOR_FILE)
+        files += [n for n in (STORE_FILE, "summary.json", "fit.json", "forecast.json",
+                                  POSTERIOR_FILE)
                   if (out / n).is_file()]
         err.print(f"results written to {out}/ ({', '.join(files)})")
     return 0

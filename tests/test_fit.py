@@ -117,9 +117,9 @@ def test_a_narrow_forecast_keeps_every_band_whole():
         assert all(m in text for m in modes)
 
 
-def test_a_forecast_in_which_nobody_crosses_is_an_empty_table(tmp_path, capsys):
-    """Modes without crossings are left out; with none left the forecast's table had no
-    column and storing it raised DuckDB's InvalidInputException (a traceback, exit 1)."""
+def test_a_forecast_in_which_nobody_crosses_shows_its_zeros(tmp_path, capsys):
+    """Every mode the scenario has a route of is shown, a real zero too (modes without
+    crossings were left out, and with none left storing the table was a traceback)."""
     path = tmp_path / "short.toml"
     path.write_text(SHORT)
     out = tmp_path / "fc"
@@ -128,7 +128,12 @@ def test_a_forecast_in_which_nobody_crosses_is_an_empty_table(tmp_path, capsys):
             "--out", str(out)]
     assert main(argv) == 0
     printed = capsys.readouterr()
-    assert "no crossings by any mode in these months" in printed.out
+    assert "0 [0-0] [0-0]" in printed.out
     assert "(results.duckdb, forecast.json)" in printed.err  # the files it wrote
+    result = json.loads((out / "forecast.json").read_text())
+    modes = set(result["crossings"])
+    assert modes and all(c["mean"] == 0 for m in modes for c in result["crossings"][m].values())
+    assert result["overrides"] == ["behaviour.attempt_probability=0"]
     with duckdb.connect(str(out / "results.duckdb")) as con:
-        assert con.execute("SELECT count(*) FROM forecast").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM forecast").fetchone()[0] == len(modes) * len(
+            result["months"])

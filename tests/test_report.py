@@ -400,3 +400,32 @@ def test_close_sites_names_are_set_apart_and_one_modes_routes_differ_by_site():
     assert [s.label for s in sites] == ["left", "right", "below"]
     shades = {route_colour("small_boat", i) for i in range(3)}
     assert route_colour("small_boat", 0) == MODE_COLOURS["small_boat"] and len(shades) == 3
+
+
+def test_a_forecast_folder_is_reported_with_its_bands_and_the_months_observed(tmp_path):
+    """`report` refused a finished forecast ("not a finished experiment, missing
+    summary.json"): it now draws each mode's months with their bands, the observed small
+    boats over them, and the command that made it."""
+    from channelsim.report.figures import Chart, sections
+    from channelsim.report.load import load
+    from tests.test_fit import SHORT
+
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT)
+    out = tmp_path / "fc"
+    assert cli.main(["forecast", str(path), "--until", "2019-02-28", "--posterior", "none",
+                     "--workers", "1", "--reps", "2", "--set", "sites.calais.officers=900",
+                     "--out", str(out)]) == 0
+    exp = load(out)
+    figures = [f for s in sections(exp) for f in s.figures]
+    charts = {f.title: f for f in figures if isinstance(f, Chart)}
+    boats = charts["Forecast: small boat crossings by month"]
+    (band,) = boats.bands
+    assert [x.strftime("%Y-%m") for x in band.x] == ["2019-01", "2019-02"]
+    assert band.lo90 is not None and band.hi50 is not None
+    (seen,) = boats.observed
+    assert seen.values == [45.0, 88.0]  # January and February 2019, Home Office
+    page = _report(out, tmp_path)
+    assert f"channelsim forecast {path} --until 2019-02-28 --reps 2 --seed 0 --set " \
+           "sites.calais.officers=900" in page
+    assert not _outside_references(page)

@@ -45,6 +45,8 @@ def test_morris_runs_the_design_on_shared_seeds_and_stores_ranked_indices(path, 
     assert got["rows"] == 4 * (3 + 1) and got["seeds"] == [3, 4]
     assert [p["key"] for p in got["parameters"]] == PARAMS
     assert got["parameters"][0]["scale"] == "log"
+    # the prior's own bounds, not exp(log(low)) (0.10000000000000002)
+    assert (got["parameters"][0]["low"], got["parameters"][0]["high"]) == (0.1, 5.0)
     assert got["parameters"][2]["low"] == pytest.approx(20.0)  # normal: mean - 2 sd
     for figure in ("crossings", "interceptions", "attempts"):
         items = got["indices"][figure]

@@ -564,8 +564,10 @@ def _check_sources(args: argparse.Namespace, err: Console) -> None:
     if not problems:
         return
     example = problems[0][0].partition(" = ")[0]
+    from .report_text import counted
+
     found = ScenarioError(args.scenario, problems, (
-        f"{len(problems)} number{'s' * (len(problems) > 1)} without a usable source (valid, "
+        f"{counted(len(problems), 'number')} without a usable source (valid, "
         "but it cannot say where it comes from); give each a line in the file's [sources], "
         f"e.g. \"{example}\" = \"assumption: <why this value>\""))
     if args.strict:

@@ -146,6 +146,11 @@ def fmt(value: Any, whole: bool = False) -> str:
     return str(value)
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 run', '3 runs': a count with its noun."""
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
 def figure_columns(table: Table, *names: str) -> None:
     """Right-aligned columns whose cells are never wrapped: a number is read whole or not
     at all (emit prints the rows one by one when they do not fit)."""

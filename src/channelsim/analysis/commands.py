@@ -161,7 +161,8 @@ def forecast(name: str, overrides: list[str], post: Any, seeds: list[int], until
     out = out or Path("results") / f"forecast-{Path(name).stem}"
     out.mkdir(parents=True, exist_ok=True)
     result, table = forecasting.forecast(tasks, backend, uncertainty)
-    result = {"scenario": name, "until": until.isoformat(), "seeds": seeds} | result
+    result = {"scenario": name, "overrides": overrides, "until": until.isoformat(),
+              "version": __version__, "seeds": seeds} | result
     fitting.store_tables(str(out / STORE_FILE), {"forecast": table})
     (out / "forecast.json").write_text(json.dumps(result, indent=1))
     return result, out
@@ -170,13 +171,13 @@ def forecast(name: str, overrides: list[str], post: Any, seeds: list[int], until
 def print_forecast(result: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
-    from ..report_text import emit, figure_columns
+    from ..report_text import counted, emit, figure_columns
 
     console.print(f"{result['scenario']}: crossings by month to {result['until']}, "
-                  f"{result['reps']} runs, mean [50% band] [90% band]")
+                  f"{counted(result['reps'], 'run')}, mean [50% band] [90% band]")
     modes = list(result["crossings"])
-    if not modes:  # a mode is shown if anyone crossed by it
-        console.print("no crossings by any mode in these months", highlight=False)
+    if not modes:  # a mode is shown if the scenario has a route of it
+        console.print("no route of any mode", highlight=False)
         return
     table = Table("month")
     figure_columns(table, *modes)

@@ -56,8 +56,9 @@ def tasks(name: str, overrides: list[str], post: Any, seeds: list[int], until: d
     sc = scenario.load(name, overrides)
     first = first_month(sc)
     if until < date.fromisoformat(f"{first}-01") or until <= sc.start:
-        raise ScenarioError("--until", [(until.isoformat(), f"must be after {first}-01, the "
-                                         "first month the calibration did not fit")],
+        raise ScenarioError("--until", [(until.isoformat(), f"must be on or after {first}-01, "
+                                         "the first day of the first month the calibration "
+                                         "did not fit")],
                             "nothing to forecast")
     end = until.isoformat()
     out = []
@@ -76,16 +77,17 @@ def forecast(tasks_: list[ForecastTask], backend: Any, uncertainty: str
         for i, shown, values in backend.map(tasks_):
             runs[i], months = values, shown
     ens = np.stack([runs[i] for i in range(len(tasks_))])  # [replicate, mode, month]
+    routes = {r["mode"] for r in tasks_[0].scenario["routes"].values()}
     rows, crossings = [], {}
     for m, mode in enumerate(MODES):
         b = scores.bands(ens[:, m, :])
-        if not ens[:, m, :].any():
+        if mode not in routes:  # a mode with a route is shown, its zeros too
             continue
         crossings[mode] = {month: {q: float(v[k]) for q, v in b.items()}
                            for k, month in enumerate(months)}
         rows += [{"mode": mode, "month": month, **crossings[mode][month]} for month in months]
     result = {"reps": len(tasks_), "uncertainty": uncertainty, "months": months,
               "crossings": crossings}
-    # named columns: a forecast in which nothing crossed is an empty table, not no table
+    # named columns: a forecast of no mode is an empty table, not no table
     return result, pd.DataFrame(rows, columns=["mode", "month", *b])
 

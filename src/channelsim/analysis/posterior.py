@@ -82,7 +82,9 @@ class Posterior:
         return found
 
     def describe(self, n: int) -> str:
-        return f"chance and parameters (posterior {self.path}, {n} draw{'s' * (n != 1)})"
+        from ..report_text import counted
+
+        return f"chance and parameters (posterior {self.path}, {counted(n, 'draw')})"
 
 
 def bundled(name_or_path: str | Path) -> Path | None:

@@ -41,6 +41,7 @@ class Axis:
     low: float
     high: float
     log: bool
+    span: tuple[float, float]  # the range in the scenario's units, as the prior gives it
 
     def value(self, u: float) -> float:
         return float(math.exp(u) if self.log else u)
@@ -55,13 +56,14 @@ def axes(sc: scenario.Scenario, source: str) -> list[Axis]:
 
 
 def _axis(key: str, p: Prior) -> Axis:
-    if p.distribution == "log-uniform":
-        return Axis(key, math.log(p.low), math.log(p.high), True)
+    if p.distribution == "log-uniform":  # exp(log(low)) is not always low
+        return Axis(key, math.log(p.low), math.log(p.high), True, (p.low, p.high))
     if p.distribution == "uniform":
-        return Axis(key, p.low, p.high, False)
+        return Axis(key, p.low, p.high, False, (p.low, p.high))
     low, high = p.mean - 2 * p.sd, p.mean + 2 * p.sd
-    return Axis(key, max(low, p.low) if p.low is not None else low,
-                min(high, p.high) if p.high is not None else high, False)
+    low, high = (max(low, p.low) if p.low is not None else low,
+                 min(high, p.high) if p.high is not None else high)
+    return Axis(key, low, high, False, (low, high))
 
 
 def design(method: str, ax: list[Axis], n: int, seed: int) -> np.ndarray:
@@ -115,7 +117,7 @@ class Design:
             "method": self.method, "n": self.n, "measure": main,
             "interval": f"{main} +- {conf} (95%, bootstrap)",
             "reps": len(seeds), "seeds": seeds, "rows": len(self.x), "runs": len(keys),
-            "parameters": [{"key": a.key, "low": a.value(a.low), "high": a.value(a.high),
+            "parameters": [{"key": a.key, "low": a.span[0], "high": a.span[1],
                             "scale": "log" if a.log else "linear"} for a in self.axes],
             "indices": indices, "constant": constant,
             "design_hashes": [s.digest() for s in self.scenarios],
@@ -171,11 +173,11 @@ def save(store: Store, h: str, method: str, indices: dict[str, list[dict[str, An
 def print_ranked(result: dict[str, Any], console: Any) -> None:
     from rich.table import Table
 
-    from ..report_text import emit, figure_columns
+    from ..report_text import counted, emit, figure_columns
 
     main = result["measure"]
     console.print(f"{result['scenario']}: {result['method']} over {len(result['parameters'])} "
-                  f"parameters, {result['rows']} design rows x {result['reps']} seeds "
+                  f"parameters, {result['rows']} design rows x {counted(result['reps'], 'seed')} "
                   f"(shared); {result['interval']}")
     table = Table("figure")
     figure_columns(table, "rank")

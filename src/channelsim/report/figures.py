@@ -140,6 +140,10 @@ def sections(exp: Experiment, period: str | None = None) -> list[Section]:
         from . import fit
 
         return fit.sections(exp)
+    if exp.kind == "forecast":  # bands by mode and month, the months observed laid over
+        from . import forecast
+
+        return forecast.sections(exp)
     if exp.kind == "calibration":  # the posterior, its generations and (if run) its fit
         from . import calibration
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..report_text import counted
 from .figures import Band, Chart, Figure, Section, Table, _provenance, fmt
 from .load import Experiment
 from .observed import Observed
@@ -20,7 +21,7 @@ def sections(exp: Experiment) -> list[Section]:
 
 def fitted(s: dict, tables: dict[str, pd.DataFrame]) -> list[Section]:
     """The fit's sections from its fit.json (`s`) and its tables in the store."""
-    includes = f"intervals include: {s['uncertainty']} ({s['reps']} runs)"
+    includes = f"intervals include: {s['uncertainty']} ({counted(s['reps'], 'run')})"
     bands, held = tables["fit_bands"], tables["heldout"]
     charts: list[Figure] = [_series(name, part, includes) for name, part in _by_site(bands)]
     out = [Section("Fit against the target series", [_scores(s, includes), *charts])]

@@ -21,8 +21,10 @@ import pyarrow.parquet as pq
 
 from ..store import POSTERIOR_FILE, STORE_FILE, Store, StoreError
 
-KINDS = ("run", "replicates", "comparison", "sweep", "sensitivity", "fit", "calibration")
+KINDS = ("run", "replicates", "comparison", "sweep", "sensitivity", "fit", "calibration",
+         "forecast")
 FIT_TABLES = ("fit_series", "fit_bands", "heldout")
+FORECAST_FILE = "forecast.json"
 
 
 class ReportError(Exception):
@@ -53,6 +55,8 @@ class Experiment:
                                       for p in self.summary["points"]))
         if self.kind == "fit":  # a fit.json before the hash was recorded: its scenario
             return [self.summary.get("scenario_hash", self.summary["scenario"])]
+        if self.kind == "forecast":  # its store keeps no scenario: named as the command did
+            return [self.summary["scenario"]]
         if self.kind == "calibration":  # the label is NAME:HASH
             return [self.summary["scenario"].rpartition(":")[2]]
         return [self.summary["scenario_hash"]]
@@ -93,7 +97,7 @@ class Experiment:
             which = [w for w in ("a", "b") if self.summary[w]["scenario_hash"] == h]
             name = self.definitions.get(h, {}).get("name", h[:8])
             return " = ".join(w.upper() for w in which) + f": {name}"
-        if self.kind == "fit" and h not in self.definitions:
+        if self.kind in ("fit", "forecast") and h not in self.definitions:
             return h
         if self.kind == "calibration" and h not in self.definitions:
             return self.summary["scenario"].rpartition(":")[0]
@@ -115,6 +119,8 @@ def load(results: str | Path) -> Experiment:
         return _calibration(folder)
     if (folder / "fit.json").is_file() and not (folder / "summary.json").is_file():
         return _fit(folder)
+    if (folder / FORECAST_FILE).is_file() and not (folder / "summary.json").is_file():
+        return _forecast(folder)
     needed = [STORE_FILE, "summary.json", "daily_sites.parquet", "daily_routes.parquet",
               "runs.parquet"]
     missing = [n for n in needed if not (folder / n).is_file()]
@@ -157,6 +163,21 @@ def _fit(folder: Path) -> Experiment:
                           f"({exc})") from None
     return Experiment(folder, "fit", summary, pd.DataFrame(), pd.DataFrame(), _no_runs(),
                       definitions, tables)
+
+
+def _forecast(folder: Path) -> Experiment:
+    """forecast.json and the bands it was printed from (the store's forecast table)."""
+    if not (folder / STORE_FILE).is_file():
+        raise ReportError(f"{folder}: not a finished forecast, missing {STORE_FILE}")
+    try:
+        summary = json.loads((folder / FORECAST_FILE).read_text())
+        with Store(folder / STORE_FILE) as st:
+            tables = {"forecast": st.con.execute("SELECT * FROM forecast").df()}
+    except (OSError, ValueError, StoreError, duckdb.Error) as exc:
+        raise ReportError(f"{folder}: cannot read the forecast's {FORECAST_FILE} and "
+                          f"{STORE_FILE} ({exc})") from None
+    return Experiment(folder, "forecast", summary, pd.DataFrame(), pd.DataFrame(), _no_runs(),
+                      {}, tables)
 
 
 def _calibration(folder: Path) -> Experiment:

@@ -90,6 +90,10 @@ def test_comparison_equals_channelsim_compare_and_is_cached(client, folders, cap
     ({"scenario": "pair", "levers": {"sites.calais.officers": "many"}}, 400, "not a number"),
     ({"scenario": "pair", "levers": {"sites.calais.policy": "shoot"}}, 400, "is not one of"),
     ({"scenario": "pair", "levers": {"campaigns": ["paris"]}}, 400, "list of sites"),
+    # a lever the scenario has nothing for: refused, not accepted and ignored
+    ({"scenario": "pair", "levers": {"sites.calais.clearances": True}}, 400,
+     "no camp clearance rules at calais"),
+    ({"scenario": "pair", "levers": {"uk_payments": 2}}, 400, "no UK payments to scale"),
     ({"scenario": "pair", "reps": 10_000}, 422, "reps"),
     ({"scenario": "../../etc/passwd"}, 400, "no scenario"),
     ({"scenario": "pair", "colour": "red"}, 422, "colour"),

@@ -140,6 +140,9 @@ def _to_overrides(sc: Scenario, key: str, value: Any, start: str) -> list[str]:
     if parts[0] == "sites" and parts[2] == "policy":
         return [f"{key}={POLICIES[value]}"]
     if parts[0] == "sites" and parts[2] == "clearances":
+        if value and not current(sc, key):  # the switch would be accepted and do nothing
+            raise LeverError(f"'{key}': the scenario has no camp clearance rules at "
+                             f"{parts[1]} to switch on; the switch can only turn rules off")
         if value:
             return []  # the scenario's own rules
         # no rule can fire: no dates, no size or incident trigger reached, nobody bused
@@ -148,7 +151,10 @@ def _to_overrides(sc: Scenario, key: str, value: Any, start: str) -> list[str]:
         return [f"{key}={'true' if value else 'false'}"]
     if key == "uk_payments":
         if sc.funding is None or not sc.funding.payments:
-            return []
+            if value == 1:
+                return []
+            raise LeverError(f"'{key}': the scenario has no UK payments to scale; "
+                             "only 1 (as is) is possible")
         table = ", ".join(f"{y} = {v * value!r}" for y, v in sc.funding.payments.items())
         return [f"funding.payments={{{table}}}"]
     if key == "campaigns":

@@ -133,3 +133,32 @@ def test_change_a_lever_run_and_see_the_chart_and_effects_update(server, tmp_pat
         shutil.copy(tmp_path / "explorer.png", os.environ["CHANNELSIM_SCREENSHOTS"])
     assert (tmp_path / "explorer.png").stat().st_size > 10_000
     assert outside == []  # nothing but the local server was asked for anything
+
+
+def test_text_in_a_number_box_is_refused_not_run_without_it(server):
+    """A number box holding '1e' reads as empty, which the page took for 'as is': the question
+    ran B = A with no error. The page says which box, and asks the server nothing."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        jobs = []
+        page.on("request", lambda r: jobs.append(r.url) if "/api/jobs" in r.url else None)
+        page.goto(server)
+        page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        for box, what in (("[data-key='sites.calais.officers']", "sites.calais.officers"),
+                          ("#seed", "first seed")):
+            before = page.input_value(box)
+            page.fill(box, "")
+            page.type(box, "1e")
+            page.click("#run")
+            page.wait_for_function("document.getElementById('error').textContent.length > 0",
+                                   timeout=10_000)
+            assert page.inner_text("#error") == f"{what}: not a number"
+            page.fill(box, before)
+        page.fill("#reps", "")
+        page.click("#run")
+        page.wait_for_function("document.getElementById('error').textContent.includes('give')",
+                               timeout=10_000)
+        assert page.inner_text("#error") == "replicates: give a number"
+        browser.close()
+    assert jobs == []

@@ -74,6 +74,10 @@ def test_comparison_equals_channelsim_compare_and_is_cached(client, folders, cap
     assert cli.main(args) == 0
     expected = json.loads(capsys.readouterr().out)
     assert got["comparison"]["effects"] == expected["effects"]
+    # the table names each figure as the command line does, with its unit
+    labels = {e["figure"]: e.pop("label") for e in got["effects"]}
+    assert labels["public_cost"] == "public cost (GBP)"
+    assert labels["peak_present"] == "peak people present (all sites)"
     crossings = next(e for e in got["effects"] if e["figure"] == "crossings")
     text = crossings.pop("text")
     assert crossings == {"figure": "crossings", **expected["effects"]["scorecard"]["crossings"]}

@@ -81,7 +81,7 @@ def test_change_a_lever_run_and_see_the_chart_and_effects_update(server, tmp_pat
         rows = page.locator("#effects tbody tr")
         assert rows.count() >= 5
         first = page.inner_text("#effects tbody")
-        assert "interceptions" in first
+        assert "interceptions" in first and "public cost (GBP)" in first  # named, with units
         assert page.locator("#chart .main-svg").count() > 0
         assert page.locator("#map .main-svg").count() > 0
 

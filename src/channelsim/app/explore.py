@@ -38,6 +38,7 @@ from ..errors import BackendError
 from ..experiments import Processes, Serial, compare, plan, runs
 from ..experiments.backends import Task
 from ..report import coast
+from ..report.figures import label as figure_label
 from ..report_text import RATIOS, fmt
 from ..store import Key, Record, Store
 from ..world import main_site
@@ -262,7 +263,8 @@ class Explorer:
             "hash_a": q.a.digest(), "hash_b": q.b.digest(), "ran": ran,
             "uncertainty": q.post.describe(len(seeds)) if q.post else posterior.CHANCE_ONLY,
             "seconds": round(time.perf_counter() - t0, 3),
-            "effects": [{"figure": k, **e, "text": _text(k, e)} for k in HEADLINE
+            "effects": [{"figure": k, "label": figure_label(k), **e, "text": _text(k, e)}
+                        for k in HEADLINE
                         if (e := result["effects"]["scorecard"].get(k))],
             "by_site": {sid: result["effects"]["attempts_by_site"][sid]
                         for sid in result["effects"]["attempts_by_site"]},

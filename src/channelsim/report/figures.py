@@ -196,7 +196,9 @@ def _replicates(summary: dict[str, Any], seeds: list[int]) -> str:
                          fixed=", parameters fixed" if what == "chance only" else "")
 
 
-def _label(key: str) -> str:
+def label(key: str) -> str:
+    """A scorecard figure's name as the command line prints it, with its unit (the explorer's
+    table too)."""
     return SCORECARD_LABELS.get(key, key.replace("_", " ")).strip()
 
 
@@ -207,7 +209,7 @@ def _scorecard(exp: Experiment) -> list[Figure]:
     s = exp.summary
     includes = _replicates(s, exp.seeds)
     if exp.kind == "run":
-        rows = [[_label(k), fmt(v, k not in RATIOS), "n/a",
+        rows = [[label(k), fmt(v, k not in RATIOS), "n/a",
                  "nothing: one run (give --reps for chance)"] for k, v in s["scorecard"].items()]
         sites = [[sid] + [fmt(s[sec][sid], True) for sec in
                           ("peak_present_by_site", "crossings_by_site", "attempts_by_site")]
@@ -217,9 +219,9 @@ def _scorecard(exp: Experiment) -> list[Figure]:
                 Table("Scorecard by site", ["site", "peak present", "crossings", "attempts"],
                       sites)]
     if exp.kind == "replicates":
-        rows = [[_label(k), fmt(v["mean"], k not in RATIOS),
+        rows = [[label(k), fmt(v["mean"], k not in RATIOS),
                  _interval(v["p05"], v["p95"], k not in RATIOS), includes]
-                if isinstance(v, dict) else [_label(k), "n/a", "n/a", includes]
+                if isinstance(v, dict) else [label(k), "n/a", "n/a", includes]
                 for k, v in s["scorecard"].items()]
         sites = [[sid] + [_mean_range(s[sec][sid]) for sec in
                           ("peak_present_by_site", "crossings_by_site", "attempts_by_site")]
@@ -230,7 +232,7 @@ def _scorecard(exp: Experiment) -> list[Figure]:
                       sites, note="mean (5th to 95th percentile of the replicates)")]
     if exp.kind == "comparison":
         paired = PAIRED.format(what=_includes(s), n=s["reps"])
-        rows = [[_label(k), fmt(e["a"], k not in RATIOS), fmt(e["b"], k not in RATIOS),
+        rows = [[label(k), fmt(e["a"], k not in RATIOS), fmt(e["b"], k not in RATIOS),
                  fmt(e["effect"], k not in RATIOS),
                  _interval(*(e["ci90"] or (None, None)), k not in RATIOS), paired]
                 for k, e in s["effects"]["scorecard"].items() if e]
@@ -408,7 +410,7 @@ def _forests(exp: Experiment) -> list[Figure]:
             continue
         scale = 100 / abs(e["a"])
         ci = e["ci90"] or (None, None)
-        labels.append(_label(key))
+        labels.append(label(key))
         mid.append(e["effect"] * scale)
         lo.append(None if ci[0] is None else ci[0] * scale)
         hi.append(None if ci[1] is None else ci[1] * scale)
@@ -454,7 +456,7 @@ def _responses(exp: Experiment) -> list[Figure]:
             bands.append(Band(name, x, q[2], q[1], q[3], q[0], q[4]))
         chance = _replicates(s, s["seeds"])
         if bands:
-            charts.append(Chart(f"Response: {_label(figure)} against {x_key}", _label(figure),
+            charts.append(Chart(f"Response: {label(figure)} against {x_key}", label(figure),
                                 bands, xlabel=x_key,
                                 note="line: median; shaded: 50% and 90% of the replicates "
                                      f"at each point ({chance})"))

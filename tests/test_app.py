@@ -221,6 +221,23 @@ def test_the_server_warms_the_first_question_at_start(folders, tmp_path):
         assert answer["answer"]["ran"] == 0  # the baseline's runs were made at start-up
 
 
+def test_a_restarted_server_answers_from_the_runs_it_stored(folders, tmp_path):
+    """A question asked before the server restarted reads its runs back from the store (a
+    new server holds none in memory): that read used an API duckdb 2 no longer has, and every
+    question whose runs were stored failed with 'the server failed on this question'."""
+    q = {"scenario": "pair", "levers": {"sites.calais.officers": 432}, "reps": 2, "seed": 3}
+    answers = []
+    for _ in range(2):
+        with TestClient(create_app(tmp_path, folders / "scenarios", workers=0,
+                                   warm=False)) as c:
+            res = c.post("/api/compare", json=q)
+            assert res.status_code == 200, res.text
+            answers.append(res.json())
+    assert answers[0]["ran"] == 4 and answers[1]["ran"] == 0
+    for part in ("comparison", "series", "map"):
+        assert answers[1][part] == answers[0][part]
+
+
 def test_the_answer_so_far_is_the_answer_on_the_seeds_finished(folders, tmp_path):
     from channelsim.app.explore import Explorer
 

@@ -210,12 +210,12 @@ class Store:
 
     def summaries(self, keys: list[Key]) -> list[dict[str, Any]]:
         """Each run's summary, in the order of `keys` (all of them must be finished)."""
-        rows = self._select("SELECT t.summary FROM runs t", keys).column("summary").to_pylist()
+        rows = self.select("SELECT t.summary FROM runs t", keys).column("summary").to_pylist()
         if len(rows) != len(keys) or None in rows:
             raise StoreError(f"{self.path}: not every run asked for is finished")
         return [json.loads(s) for s in rows]
 
-    def _select(self, query: str, keys: list[Key], order: str = "") -> pa.Table:
+    def select(self, query: str, keys: list[Key], order: str = "") -> pa.Table:
         """`query` (over a table aliased t) restricted to `keys`, rows in the order of `keys`."""
         self.con.register("wanted", arrow.table({
             "scenario_hash": arrow.text([h for h, _ in keys]),
@@ -262,7 +262,7 @@ class Store:
             with _interruptible():
                 table = self._committed(name, wanted, order)
                 if table is None:
-                    table = self._select(query, wanted, order)
+                    table = self.select(query, wanted, order)
             _write_whole(folder / f"{name}.parquet",
                          lambda path, t=table: pq.write_table(t, path, compression="zstd"))
         meta = {"written": datetime.now(UTC).isoformat(timespec="seconds")}

@@ -241,14 +241,13 @@ class Explorer:
     def _piece(self, key: Key) -> Piece:
         """A run's piece from memory, or from the store for a run made before (the summary
         is the store's JSON either way, so the comparison is `channelsim compare`'s)."""
-        if key not in self.pieces:
-            where = "WHERE scenario_hash = ? AND seed = ? ORDER BY date"
+        if key not in self.pieces:  # read as the store reads (duckdb 2 has no fetch_arrow_table)
             self._keep(key, Piece.of(
                 self.store.summaries([key])[0],
-                self.store.con.execute(f"SELECT date, route, crossings FROM daily_routes "
-                                       f"{where}", list(key)).fetch_arrow_table(),
-                self.store.con.execute(f"SELECT date, site, waiting FROM daily_sites {where}",
-                                       list(key)).fetch_arrow_table()))
+                self.store.select("SELECT t.date, t.route, t.crossings FROM daily_routes t",
+                                  [key], "t.date"),
+                self.store.select("SELECT t.date, t.site, t.waiting FROM daily_sites t",
+                                  [key], "t.date")))
         return self.pieces[key]
 
     def _build(self, q: Question, seeds: list[int], ran: int, t0: float) -> dict[str, Any]:

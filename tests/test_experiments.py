@@ -220,8 +220,8 @@ def test_a_run_just_committed_is_exported_as_the_store_reads_it_back(tmp_path, m
     sc = scenario.from_dict(tiny())
     rec = store.Record.of(channelsim.run(sc, seed=3))
     read_back = []
-    select = store.Store._select
-    monkeypatch.setattr(store.Store, "_select",
+    select = store.Store.select
+    monkeypatch.setattr(store.Store, "select",
                         lambda st, query, *a: read_back.append(query) or select(st, query, *a))
     with store.Store(tmp_path / store.STORE_FILE) as st:
         st.start(rec.key, rec.scenario)

@@ -14,13 +14,13 @@ from .observed import small_boats
 
 def sections(exp: Experiment) -> list[Section]:
     s, table = exp.summary, exp.tables["forecast"]
-    includes = f"intervals include: {s['uncertainty']} ({counted(s['reps'], 'run')})"
+    includes = f"intervals include: {s['uncertainty']}"  # which counts its draws
     charts: list[Figure] = [_chart(mode, part, includes)
                             for mode, part in table.groupby("mode", sort=False)]
     if not charts:
         charts = [Table("No route of any mode", ["", ""], [], note=includes)]
     return [Section(f"Crossings by mode and month to {s['until']}", charts),
-            Section("Reproduce", [_reproduce(s)])]
+            Section("Provenance and reproduction", [_reproduce(s)])]
 
 
 def _chart(mode: str, part: pd.DataFrame, includes: str) -> Chart:
@@ -41,7 +41,7 @@ def _reproduce(s: dict) -> Table:
     command = ["channelsim forecast", s["scenario"], f"--until {s['until']}",
                f"--reps {s['reps']}", f"--seed {s['seeds'][0]}",
                *(f"--set {o}" for o in s.get("overrides", []))]
-    rows = [["command", " ".join(command)],
-            ["intervals include", s["uncertainty"]], ["seeds", _seed_text(s["seeds"])],
+    rows = [["command", " ".join(command)], ["intervals include", s["uncertainty"]],
+            ["runs", counted(s["reps"], "run")], ["seeds", _seed_text(s["seeds"])],
             ["channelsim version", s.get("version", "not recorded")]]
     return Table("Reproduce", ["", ""], rows)

@@ -84,6 +84,7 @@ def test_change_a_lever_run_and_see_the_chart_and_effects_update(server, tmp_pat
         assert "interceptions" in first and "public cost (GBP)" in first  # named, with units
         assert page.locator("#chart .main-svg").count() > 0
         assert page.locator("#map .main-svg").count() > 0
+        assert page.locator("#map .legend .traces").count() >= 3  # its routes, named
 
         page.fill("[data-key='sites.calais.officers']", "3000")
         click_to_chart(page, 2)

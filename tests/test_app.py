@@ -62,7 +62,9 @@ def test_comparison_equals_channelsim_compare_and_is_cached(client, folders, cap
     got = first.json()
     assert got["ran"] == 6 and got["series"]["b"]["month"] and got["map"]["coast"]
     assert got["uncertainty"] == "chance only"  # no posterior beside pair.toml
-    assert {s["name"] for s in got["map"]["sites"]} == {"Calais", "Dunkirk"}
+    # Calais and Dunkirk are 0.44 degrees apart: their names set apart, as in the report
+    assert {s["name"]: s["textposition"] for s in got["map"]["sites"]} == {
+        "Calais": "bottom left", "Dunkirk": "middle right"}
     again = client.post("/api/compare", json=q).json()
     assert again["ran"] == 0 and again["comparison"] == got["comparison"]
 

@@ -391,12 +391,12 @@ def test_a_sweep_at_posterior_draws_draws_each_points_replicates(tmp_path):
 def test_close_sites_names_are_set_apart_and_one_modes_routes_differ_by_site():
     """Calais and Dunkirk are half a degree apart: names set below both overlapped, and both
     sites' boats were one red in the legend."""
-    from channelsim.report.figures import Site, _place_labels
+    from channelsim.report.figures import Site, place_labels
     from channelsim.report.style import MODE_COLOURS, route_colour
 
     sites = [Site("Calais", 1.86, 50.95, 1.0), Site("Dunkirk", 2.30, 51.01, 1.0),
              Site("Ouistreham", -0.25, 49.28, 1.0)]
-    _place_labels(sites)
+    place_labels(sites)
     assert [s.label for s in sites] == ["left", "right", "below"]
     shades = {route_colour("small_boat", i) for i in range(3)}
     assert route_colour("small_boat", 0) == MODE_COLOURS["small_boat"] and len(shades) == 3

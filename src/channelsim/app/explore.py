@@ -37,8 +37,9 @@ from ..analysis import posterior
 from ..errors import BackendError
 from ..experiments import Processes, Serial, compare, plan, runs
 from ..experiments.backends import Task
-from ..report import coast
+from ..report import coast, figures
 from ..report.figures import label as figure_label
+from ..report.html import LABELS
 from ..report_text import RATIOS, fmt
 from ..store import Key, Record, Store
 from ..world import main_site
@@ -274,8 +275,12 @@ class Explorer:
 
     def _geometry(self, sc: scenario.Scenario, people: dict[str, float],
                   crossed: dict[str, float]) -> dict[str, Any]:
+        placed = [figures.Site(s.name, s.lon, s.lat, 0.0) for s in sc.sites.values()]
+        figures.place_labels(placed)  # close sites' names apart, as on the report's map
         sites = [{"id": sid, "name": s.name, "lon": s.lon, "lat": s.lat,
-                  "people": float(people.get(sid, 0.0))} for sid, s in sc.sites.items()]
+                  "people": float(people.get(sid, 0.0)),
+                  "textposition": LABELS.get(p.label, "bottom center")}
+                 for (sid, s), p in zip(sc.sites.items(), placed, strict=True)]
         routes = []
         for rid, r in sc.routes.items():
             s = sc.sites[r.site]

@@ -361,7 +361,7 @@ def _period(exp: Experiment, period: str | None) -> tuple[pd.Timestamp, pd.Times
 NEIGHBOUR = 0.8  # degrees of longitude: closer sites' names, set below them, would overlap
 
 
-def _place_labels(sites: list[Site]) -> None:
+def place_labels(sites: list[Site]) -> None:
     """A site with a neighbour close by (Calais and Dunkirk are 0.5 degrees apart) has its
     name set on the side away from it."""
     for s in sites:
@@ -382,7 +382,7 @@ def _map(exp: Experiment, h: str, start: pd.Timestamp, end: pd.Timestamp) -> Map
     crossed = routes_df.groupby(["route", "seed"])["crossings"].sum().groupby("route").mean()
     sites = [Site(v["name"], v["lon"], v["lat"], float(people.get(sid, 0.0)))
              for sid, v in d["sites"].items()]
-    _place_labels(sites)
+    place_labels(sites)
     order = list(d["sites"])
     routes = []
     for rid, r in d["routes"].items():

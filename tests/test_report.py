@@ -429,3 +429,16 @@ def test_a_forecast_folder_is_reported_with_its_bands_and_the_months_observed(tm
     assert f"channelsim forecast {path} --until 2019-02-28 --reps 2 --seed 0 --set " \
            "sites.calais.officers=900" in page
     assert not _outside_references(page)
+
+
+def test_a_site_between_two_close_neighbours_keeps_its_name_below():
+    """Three sites 0.3 degrees apart: the middle one's name was set beside it, over the name
+    of the neighbour on that side (set towards it)."""
+    from channelsim.report.figures import Site, place_labels
+
+    sites = [Site("A", 1.0, 51.0, 1.0), Site("B", 1.3, 51.0, 1.0), Site("C", 1.6, 51.0, 1.0)]
+    place_labels(sites)
+    assert [s.label for s in sites] == ["left", "below", "right"]
+    alone = [Site("A", 1.0, 51.0, 1.0)]
+    place_labels(alone)
+    assert alone[0].label == "below"

@@ -362,14 +362,15 @@ NEIGHBOUR = 0.8  # degrees of longitude: closer sites' names, set below them, wo
 
 
 def place_labels(sites: list[Site]) -> None:
-    """A site with a neighbour close by (Calais and Dunkirk are 0.5 degrees apart) has its
-    name set on the side away from it."""
+    """A site with neighbours close by on one side (Calais and Dunkirk are 0.5 degrees
+    apart) has its name set on the other; one between neighbours keeps it below, for a name
+    set towards either would lie over that neighbour's."""
     for s in sites:
         near = [o for o in sites if o is not s and abs(o.lon - s.lon) < NEIGHBOUR
                 and abs(o.lat - s.lat) < NEIGHBOUR / 2]
-        if near:
-            nearest = min(near, key=lambda o: abs(o.lon - s.lon))
-            s.label = "left" if nearest.lon >= s.lon else "right"
+        east, west = any(o.lon >= s.lon for o in near), any(o.lon < s.lon for o in near)
+        if east != west:
+            s.label = "left" if east else "right"
 
 
 def _map(exp: Experiment, h: str, start: pd.Timestamp, end: pd.Timestamp) -> Map:

@@ -145,3 +145,27 @@ def test_a_sweep_says_what_its_intervals_include(files, tmp_path, capsys):
     assert _json(capsys)["uncertainty"] == f"chance and parameters (posterior {post}, 1 draw)"
     assert main([*base, "--out", str(tmp_path / "t")]) == 0
     assert "intervals include: chance and parameters" in capsys.readouterr().out
+
+
+def test_a_fitted_value_an_override_holds_is_not_warned_of(files, tmp_path, capsys):
+    """--set (or a sweep's --param) comes after the draw: the warning told the user to hold
+    the value with --set when they had, and named a file value that was not replaced by the
+    draw but by their own override."""
+    sc, post = files
+    child = tmp_path / "child.toml"
+    child.write_text(f'extends = "{sc.name}"\nname = "child"\n[behaviour]\n'
+                     'attempt_probability = 0.5\n')
+    p = posterior.load(post)
+    assert p.replaces(child, ["behaviour.attempt_probability=0.4"]) == []
+    assert p.replaces(child, ["behaviour={attempt_probability = 0.4}"]) == []  # a table above
+    assert p.replaces(child, ["behaviour.discouragement=0.4"]) == [
+        f"{child}: behaviour.attempt_probability"]
+    base = ["--reps", "1", "--workers", "1", "--posterior", str(post), "--json"]
+    assert main(["run", str(child), "--set", "behaviour.attempt_probability=0.4", *base,
+                 "--out", str(tmp_path / "r")]) == 0
+    assert main(["sweep", str(child), "--param", "behaviour.attempt_probability=0.2:0.4:2",
+                 *base, "--out", str(tmp_path / "s")]) == 0
+    assert "is fitted by the posterior" not in capsys.readouterr().err
+    assert main(["compare", str(sc), str(child), "--set-b", "behaviour.attempt_probability=0.4",
+                 *base, "--out", str(tmp_path / "c")]) == 0
+    assert "is fitted by the posterior" not in capsys.readouterr().err

@@ -231,16 +231,18 @@ def _posterior_option(p: argparse.ArgumentParser) -> None:
                         "(default: the one a bundled scenario ships; 'none': chance only)")
 
 
-def _posterior(args: argparse.Namespace, err: Console, names: list[str],
+def _posterior(args: argparse.Namespace, err: Console, arms: list[tuple[str, list[str]]],
                scenarios: list[Scenario]) -> Any:
-    """The posterior the first of `names` takes, to draw from in every arm, if any; the work
-    is checked first, before a scenario is built for each replicate. A fitted parameter that
-    a user's file sets is warned of: the draw replaces it."""
+    """The posterior the first arm's scenario takes, to draw from in every arm, if any; the
+    work is checked first, before a scenario is built for each replicate. A fitted parameter
+    that a user's file sets, and the arm's overrides do not, is warned of: the draw replaces
+    it."""
     limits.check_work(scenarios, args.reps, args.yes)
     from .analysis import posterior
 
-    post = posterior.choose(args.posterior, names[0])
-    for where in dict.fromkeys(w for name in names for w in post.replaces(name)) if post else ():
+    post = posterior.choose(args.posterior, arms[0][0])
+    for where in dict.fromkeys(w for name, overrides in arms
+                               for w in post.replaces(name, overrides)) if post else ():
         err.print(f"warning: {where} is fitted by the posterior, so each replicate's draw "
                   "replaces the file's value; to hold it, give it with --set (which comes "
                   "after the draw) or run with --posterior none", highlight=False,
@@ -290,7 +292,7 @@ def _cmd_run(args: argparse.Namespace, err: Console) -> int:
     from .report_text import print_summary
 
     sc = scenario.load(args.scenario, args.overrides)
-    post, seeds = _posterior(args, err, [args.scenario], [sc]), _seeds(args)
+    post, seeds = _posterior(args, err, [(args.scenario, args.overrides)], [sc]), _seeds(args)
     scs = [post.scenario(args.scenario, args.overrides, s) for s in seeds] if post else [sc]
     out = _out(args, sc.name, [sc])
     with _experiment(args, err, scs, out, sc.name, seeds if post else None) as (st, keys):
@@ -314,7 +316,8 @@ def _cmd_compare(args: argparse.Namespace, err: Console) -> int:
             "them anyway"))], "different periods")
     out = _out(args, f"compare-{a.name}-{b.name}", [a, b],
                variant=bool(args.overrides or args.overrides_b))
-    post, seeds = _posterior(args, err, [args.a, args.b], [a, b]), _seeds(args)
+    arms = [(args.a, args.overrides), (args.b, args.overrides + args.overrides_b)]
+    post, seeds = _posterior(args, err, arms, [a, b]), _seeds(args)
     arm_a, arm_b = ([post.scenario(args.a, args.overrides, s) for s in seeds],
                     [post.scenario(args.b, args.overrides + args.overrides_b, s) for s in seeds]
                     ) if post else ([a] * len(seeds), [b] * len(seeds))
@@ -339,7 +342,8 @@ def _cmd_sweep(args: argparse.Namespace, err: Console) -> int:
     name = scs[0].name
     design = hashlib.sha256("".join(sc.digest() for sc in scs).encode()).hexdigest()[:8]
     out = _out(args, f"sweep-{name}-{design}", scs, variant=False)  # a folder per design
-    seeds, post = _seeds(args), _posterior(args, err, [args.scenario], scs)
+    held = args.overrides + sweeps.overrides(points[0], params)  # every point sets its keys
+    seeds, post = _seeds(args), _posterior(args, err, [(args.scenario, held)], scs)
     runs = [[post.scenario(args.scenario, args.overrides + sweeps.overrides(pt, params), s)
              for s in seeds] if post else [sc] * len(seeds)
             for pt, sc in zip(points, scs, strict=True)]
@@ -505,7 +509,7 @@ def _cmd_fit(args: argparse.Namespace, err: Console) -> int:
     from . import scenario
     from .analysis import commands
 
-    post = _posterior(args, err, [args.scenario],
+    post = _posterior(args, err, [(args.scenario, args.overrides)],
                       [scenario.load(args.scenario, args.overrides)])
     result, out = commands.fit(args.scenario, args.overrides, post, _seeds(args), args.out,
                                _backend(args, args.reps), _uncertainty(post, args.reps)
@@ -517,7 +521,7 @@ def _cmd_forecast(args: argparse.Namespace, err: Console) -> int:
     from . import scenario
     from .analysis import commands
 
-    post = _posterior(args, err, [args.scenario],
+    post = _posterior(args, err, [(args.scenario, args.overrides)],
                       [scenario.load(args.scenario, args.overrides)])
     result, out = commands.forecast(args.scenario, args.overrides, post, _seeds(args),
                                     args.until, args.out, _backend(args, args.reps),

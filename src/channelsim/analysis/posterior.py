@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -61,12 +62,16 @@ class Posterior:
             scenario.apply_override(raw, item, source)
         return scenario.from_dict(raw, source)
 
-    def replaces(self, name_or_path: str | Path) -> list[str]:
+    def replaces(self, name_or_path: str | Path, overrides: Sequence[str] = ()) -> list[str]:
         """The fitted parameters that a file of the user's (or a file it extends) sets itself:
-        each draw replaces them, which a file written to hold one fixed would not expect."""
-        keys = {n: (n,) for n in self.names if not n.startswith("inflow.")}
+        each draw replaces them, which a file written to hold one fixed would not expect. A
+        key an override sets (or a table above it) is left out: the override comes after the
+        draw, so neither the draw nor the file's value is run."""
+        keys = [n for n in self.names if not n.startswith("inflow.")]
         if any(n.startswith("inflow.") for n in self.names):
-            keys["arrivals.per_year"] = ("arrivals.per_year",)  # the walk replaces it
+            keys.append("arrivals.per_year")  # the walk replaces it
+        held = [str(item).partition("=")[0].strip() for item in overrides]
+        keys = [k for k in keys if not any(k == h or k.startswith(h + ".") for h in held)]
         found: list[str] = []
         path = name_or_path
         for _ in range(scenario.MAX_EXTENDS):

@@ -5,6 +5,7 @@ file is referenced, and the PNGs are written."""
 import json
 import re
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -442,3 +443,35 @@ def test_a_site_between_two_close_neighbours_keeps_its_name_below():
     alone = [Site("A", 1.0, 51.0, 1.0)]
     place_labels(alone)
     assert alone[0].label == "below"
+
+
+def test_a_forecasts_command_names_its_posterior_and_what_an_old_file_did_not_record(tmp_path):
+    """The Reproduce table's command left out --posterior: a forecast of the history run with
+    `--posterior none` (or of a file with a posterior of its own) was made again with other
+    draws. A forecast.json written before overrides were recorded gave its command as whole."""
+    from channelsim.report.figures import sections
+    from channelsim.report.load import load
+
+    def command(folder):
+        (table,) = [f for s in sections(load(folder)) for f in s.figures
+                    if f.title == "Reproduce"]
+        return dict(table.rows)["command"]
+
+    out = tmp_path / "none"
+    assert cli.main(["forecast", "channel-history", "--until", "2023-01-31", "--reps", "1",
+                     "--posterior", "none", "--workers", "1", "--out", str(out)]) == 0
+    assert command(out) == ("channelsim forecast channel-history --until 2023-01-31 --reps 1 "
+                            "--seed 0 --posterior none")
+    shipped = tmp_path / "post.json"
+    shipped.write_bytes((Path(cli.__file__).parent / "scenarios" /
+                         "channel-history.posterior.json").read_bytes())
+    out = tmp_path / "drawn"
+    assert cli.main(["forecast", "channel-history", "--until", "2023-01-31", "--reps", "1",
+                     "--posterior", str(shipped), "--set", "behaviour={discouragement = 0.3}",
+                     "--workers", "1", "--out", str(out)]) == 0
+    assert command(out).endswith(
+        f"--set 'behaviour={{discouragement = 0.3}}' --posterior {shipped}")  # as a shell reads
+    summary = json.loads((out / "forecast.json").read_text())
+    del summary["overrides"], summary["posterior"]
+    (out / "forecast.json").write_text(json.dumps(summary))
+    assert command(out).endswith("--seed 0 (--set and --posterior not recorded)")

@@ -156,13 +156,17 @@ def forecast(name: str, overrides: list[str], post: Any, seeds: list[int], until
     """Crossings by mode by month with bands; the table goes into OUT's results store."""
     from . import fit as fitting
     from . import forecast as forecasting
+    from . import posterior
 
     tasks = forecasting.tasks(name, overrides, post, seeds, until)
     out = out or Path("results") / f"forecast-{Path(name).stem}"
     out.mkdir(parents=True, exist_ok=True)
     result, table = forecasting.forecast(tasks, backend, uncertainty)
+    drawn, default = post.path if post else None, posterior.bundled(name)
     result = {"scenario": name, "overrides": overrides, "until": until.isoformat(),
-              "version": __version__, "seeds": seeds} | result
+              "version": __version__, "seeds": seeds,
+              # the --posterior that makes it again; None: the default
+              "posterior": None if drawn == default else str(drawn or posterior.NONE)} | result
     fitting.store_tables(str(out / STORE_FILE), {"forecast": table})
     (out / "forecast.json").write_text(json.dumps(result, indent=1))
     return result, out

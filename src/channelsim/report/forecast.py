@@ -4,6 +4,8 @@ boats (those in a held-out year are a test of the forecast; the fitted years are
 
 from __future__ import annotations
 
+import shlex
+
 import pandas as pd
 
 from ..report_text import counted
@@ -38,10 +40,17 @@ def _chart(mode: str, part: pd.DataFrame, includes: str) -> Chart:
 
 
 def _reproduce(s: dict) -> Table:
-    command = ["channelsim forecast", s["scenario"], f"--until {s['until']}",
-               f"--reps {s['reps']}", f"--seed {s['seeds'][0]}",
-               *(f"--set {o}" for o in s.get("overrides", []))]
-    rows = [["command", " ".join(command)], ["intervals include", s["uncertainty"]],
-            ["runs", counted(s["reps"], "run")], ["seeds", _seed_text(s["seeds"])],
+    """The command that makes the forecast again; a forecast.json of an older version did
+    not record all of its options, and the command says which."""
+    command = ["channelsim", "forecast", s["scenario"], "--until", s["until"],
+               "--reps", str(s["reps"]), "--seed", str(s["seeds"][0]),
+               *(part for o in s.get("overrides", []) for part in ("--set", o)),
+               *(["--posterior", s["posterior"]] if s.get("posterior") else [])]
+    lost = [option for key, option in (("overrides", "--set"), ("posterior", "--posterior"))
+            if key not in s]
+    rows = [["command", shlex.join(command)
+             + (f" ({' and '.join(lost)} not recorded)" if lost else "")],
+            ["intervals include", s["uncertainty"]], ["runs", counted(s["reps"], "run")],
+            ["seeds", _seed_text(s["seeds"])],
             ["channelsim version", s.get("version", "not recorded")]]
     return Table("Reproduce", ["", ""], rows)

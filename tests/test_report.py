@@ -475,3 +475,20 @@ def test_a_forecasts_command_names_its_posterior_and_what_an_old_file_did_not_re
     del summary["overrides"], summary["posterior"]
     (out / "forecast.json").write_text(json.dumps(summary))
     assert command(out).endswith("--seed 0 (--set and --posterior not recorded)")
+
+
+def test_a_forecast_json_without_its_keys_is_refused_by_name(tmp_path, capsys):
+    """A forecast.json lacking what every version wrote was a KeyError traceback (exit 1)."""
+    from tests.test_fit import SHORT
+
+    path, folder = tmp_path / "short.toml", tmp_path / "fc"
+    path.write_text(SHORT)
+    assert cli.main(["forecast", str(path), "--until", "2019-01-31", "--reps", "1",
+                     "--workers", "1", "--out", str(folder)]) == 0
+    capsys.readouterr()
+    for text, named in (("{}", "reps"), ('{"scenario": "s", "until": "2019-01-31"}', "seeds"),
+                        ("[1]", "a table")):
+        (folder / "forecast.json").write_text(text)
+        assert cli.main(["report", str(folder)]) == 2
+        err = capsys.readouterr().err
+        assert "forecast.json has no" in err and named in err, err

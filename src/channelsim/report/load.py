@@ -25,6 +25,7 @@ KINDS = ("run", "replicates", "comparison", "sweep", "sensitivity", "fit", "cali
          "forecast")
 FIT_TABLES = ("fit_series", "fit_bands", "heldout")
 FORECAST_FILE = "forecast.json"
+FORECAST_KEYS = ("scenario", "until", "seeds", "reps", "uncertainty", "months")
 
 
 class ReportError(Exception):
@@ -176,6 +177,10 @@ def _forecast(folder: Path) -> Experiment:
     except (OSError, ValueError, StoreError, duckdb.Error) as exc:
         raise ReportError(f"{folder}: cannot read the forecast's {FORECAST_FILE} and "
                           f"{STORE_FILE} ({exc})") from None
+    lost = [k for k in FORECAST_KEYS if k not in summary] if isinstance(summary, dict) else [
+        "a table"]
+    if lost:  # every version wrote these; a file without them was not written by forecast
+        raise ReportError(f"{folder}: {FORECAST_FILE} has no {', '.join(lost)}")
     return Experiment(folder, "forecast", summary, pd.DataFrame(), pd.DataFrame(), _no_runs(),
                       {}, tables)
 

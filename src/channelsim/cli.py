@@ -246,7 +246,7 @@ def _posterior(args: argparse.Namespace, err: Console, arms: list[tuple[str, lis
         err.print(f"warning: {where} is fitted by the posterior, so each replicate's draw "
                   "replaces the file's value; to hold it, give it with --set (which comes "
                   "after the draw) or run with --posterior none", highlight=False,
-                  markup=False, soft_wrap=True)
+                  markup=False)
     return post
 
 
@@ -563,20 +563,19 @@ def _check_sources(args: argparse.Namespace, err: Console) -> None:
     """A number of the file (not of a --set) without a source: legal, so a warning, since the
     scenario then cannot say where it comes from; refused with --strict."""
     from . import provenance, scenario
+    from .report_text import counted
 
     problems = provenance.unsourced(scenario.read_raw(scenario.resolve_path(args.scenario)))
     if not problems:
         return
     example = problems[0][0].partition(" = ")[0]
-    from .report_text import counted
-
     found = ScenarioError(args.scenario, problems, (
         f"{counted(len(problems), 'number')} without a usable source (valid, "
         "but it cannot say where it comes from); give each a line in the file's [sources], "
         f"e.g. \"{example}\" = \"assumption: <why this value>\""))
     if args.strict:
         raise found
-    err.print(f"warning: {found.render()}", highlight=False, markup=False, soft_wrap=True)
+    err.print(f"warning: {found.render()}", highlight=False, markup=False)
 
 
 def _cmd_scenarios(args: argparse.Namespace, err: Console) -> int:

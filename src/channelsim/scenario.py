@@ -489,7 +489,7 @@ def _blame_overrides(exc: ScenarioError, overrides: list[str] | tuple[str, ...],
     file_valid = cache(lambda: _valid(path))  # loading the file again only if it matters
     problems, options, blamed = [], [], 0
     for key, msg in exc.problems:
-        items = [i for i in overrides if _near(key, i)] or (
+        items = [i for i in overrides if near(key, i)] or (
             list(overrides) if file_valid() else [])
         options = list(dict.fromkeys(options + [option_of(i) for i in items]))
         blamed += bool(items)
@@ -501,8 +501,9 @@ def _blame_overrides(exc: ScenarioError, overrides: list[str] | tuple[str, ...],
                          problems, exc.headline)
 
 
-def _near(key: str, item: str) -> bool:
-    """Whether a problem at `key` is at, under or above the key the override sets."""
+def near(key: str, item: str) -> bool:
+    """Whether `key` is at, under or above the key the override sets: a problem there is the
+    override's, and a fitted value there is the override's, not a draw's."""
     own = item.partition("=")[0].strip()
     return key == own or key.startswith(own + ".") or own.startswith(key + ".")
 
@@ -513,6 +514,11 @@ def _valid(path: Path) -> bool:
     except ScenarioError:
         return False
     return True
+
+
+def parent_of(path: Path, parent: str) -> Path:
+    """The file a scenario at `path` extends: a path relative to it, or a bundled name."""
+    return resolve_path(path.parent / parent if is_path(parent) else parent)
 
 
 def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -542,8 +548,7 @@ def read_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if len(seen) >= MAX_EXTENDS:
         raise ScenarioError(source, [("extends", f"a chain of more than {MAX_EXTENDS} files "
                                                  "extending one another")])
-    relative = path.parent / parent
-    parent_path = resolve_path(relative if is_path(parent) else parent)
+    parent_path = parent_of(path, parent)
     if parent_path.resolve() in seen:
         raise ScenarioError(source, [("extends", f"'{parent}' extends this file again (a cycle)")])
     base = read_raw(parent_path, (*seen, path.resolve()))

@@ -70,20 +70,18 @@ class Posterior:
         keys = [n for n in self.names if not n.startswith("inflow.")]
         if any(n.startswith("inflow.") for n in self.names):
             keys.append("arrivals.per_year")  # the walk replaces it
-        held = [str(item).partition("=")[0].strip() for item in overrides]
-        keys = [k for k in keys if not any(k == h or k.startswith(h + ".") for h in held)]
+        keys = [k for k in keys if not any(scenario.near(k, item) for item in overrides)]
         found: list[str] = []
-        path = name_or_path
+        if not scenario.is_path(name_or_path):
+            return found  # a bundled scenario's own values are the priors' hand-set ones
+        path = scenario.resolve_path(name_or_path)
         for _ in range(scenario.MAX_EXTENDS):
-            if not scenario.is_path(path):
-                break  # a bundled scenario's own values are the priors' hand-set ones
-            path = scenario.resolve_path(path)
             own = tomllib.loads(path.read_text(encoding="utf-8"))  # read_raw checked it
             found += [f"{path}: {key}" for key in keys if scenario.value_at(own, key) is not None]
             parent = own.get("extends")
-            if not isinstance(parent, str):
-                break
-            path = path.parent / parent if scenario.is_path(parent) else parent
+            if not isinstance(parent, str) or not scenario.is_path(parent):
+                break  # the chain ends, or goes on into bundled scenarios
+            path = scenario.parent_of(path, parent)
         return found
 
     def describe(self, n: int) -> str:

@@ -15,11 +15,14 @@ def colour(i: int) -> str:
 def route_colour(mode: str, site: int) -> str:
     """The mode's colour, darker for each further site: two sites' boats stay apart in a
     legend, and a dashed line as thick as a busy route's would break into blocks."""
-    r, g, b = (int(MODE_COLOURS.get(mode, "#555555")[i:i + 2], 16) for i in (1, 3, 5))
     f = 0.6 ** (site % 3)
-    return "#" + "".join(f"{round(c * f):02x}" for c in (r, g, b))
+    return "#" + "".join(f"{round(c * f):02x}" for c in _rgb(MODE_COLOURS.get(mode, "#555555")))
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = _rgb(hex_colour)
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def _rgb(hex_colour: str) -> tuple[int, ...]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
